@@ -1,0 +1,244 @@
+"""The command line: parse, call a check, render, exit (CONTRACT.md §1)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from contextlib import contextmanager
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from harness import __version__
+from harness.options import Common
+from harness.findings import ExitCode, HarnessError
+from harness.report import FORMATS, renderer
+from harness.report.model import Report
+from harness.workspace import EngineOptions
+
+ERR = Console(stderr=True, highlight=False)
+
+
+def _project_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--project", "project", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+        help="Root of the project under test (holds supabase/ and harness.toml).",
+    )(f)
+
+
+def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")) -> Callable[..., Any]:
+    """--project, --format, --output, --engine, --db-url, --pg-bin, -v -> a `Common` argument."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def wrapper(project: Path, fmt: str, output: Path | None, engine: str, db_url: str | None,
+                    pg_bin: Path | None, verbose: bool, **kwargs: Any) -> Any:
+            if db_url:
+                engine = "url"
+            if engine == "url" and not db_url:
+                raise click.UsageError("--engine url needs --db-url URL")
+            common = Common(project, fmt, output, EngineOptions(engine=engine, db_url=db_url, pg_bin=pg_bin), verbose)
+            return f(common, **kwargs)
+
+        options = [
+            _project_option,
+            click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
+                         help="Report format."),
+            click.option("--output", type=click.Path(path_type=Path), default=None,
+                         help="Write the report to FILE instead of standard output."),
+            click.option("--engine", type=click.Choice(["local", "docker", "url"]), default="local",
+                         show_default=True, help="Where PostgreSQL comes from."),
+            click.option("--db-url", default=None, help="An existing PostgreSQL (implies --engine url)."),
+            click.option("--pg-bin", type=click.Path(path_type=Path), default=None,
+                         help="Folder of the server binaries for the local engine (default: pg_config --bindir)."),
+            click.option("--verbose", "-v", is_flag=True, help="Show progress, evidence and info findings."),
+        ]
+        for option in reversed(options):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
+
+
+def progress_printer(common: Common) -> Callable[[str], None]:
+    """Progress on stderr for people: when stderr is a terminal, or with -v."""
+    if not (common.verbose or ERR.is_terminal):
+        return lambda _message: None
+
+    def say(message: str) -> None:
+        ERR.print(f"[dim]· {message}[/]")
+
+    return say
+
+
+def emit(report: Report, common: Common) -> None:
+    """Render the report in the chosen format to stdout or --output, then exit with its code."""
+    if common.fmt == "text":
+        if common.output:
+            with open(common.output, "w", encoding="utf-8") as handle:
+                from harness.report.text import render_text
+
+                render_text(report, Console(file=handle, width=120, no_color=True), common.verbose)
+        else:
+            from harness.report.text import render_text
+
+            render_text(report, Console(highlight=False), common.verbose)
+    else:
+        text = renderer(common.fmt)(report)
+        if common.output:
+            common.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    raise SystemExit(int(report.exit_code))
+
+
+@contextmanager
+def timed(report: Report, key: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[key] = report.timings.get(key, 0.0) + time.perf_counter() - started
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="harness")
+def cli() -> None:
+    """harness: the CI gate for Supabase / PostgreSQL migrations."""
+
+
+@cli.command()
+@common_options(("text", "json", "sarif", "junit"))
+def migrate(common: Common) -> None:
+    """Apply every migration twice: clean apply, idempotency, foreign-policy diff."""
+    from harness.commands import run_migrate_command
+
+    emit(run_migrate_command(common, progress_printer(common)), common)
+
+
+@cli.command()
+@_project_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "junit", "github")), default="text",
+              show_default=True, help="Report format.")
+@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to FILE.")
+@click.option("--verbose", "-v", is_flag=True, help="Show info findings.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def lint(project: Path, fmt: str, output: Path | None, verbose: bool, files: tuple[Path, ...]) -> None:
+    """Static rules on migration files (no database needed)."""
+    from harness.commands import run_lint_command
+
+    common = Common(project, fmt, output, EngineOptions(), verbose)
+    emit(run_lint_command(common, list(files)), common)
+
+
+@cli.command()
+@common_options(("text", "json", "sarif", "junit", "tap"))
+@click.option("-j", "jobs", type=click.IntRange(min=1), default=None, help="Suites run in parallel (default: cores).")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def test(common: Common, jobs: int | None, paths: tuple[Path, ...]) -> None:
+    """Run the pgTAP suites against a freshly migrated database."""
+    from harness.commands import run_test_command
+
+    emit(run_test_command(common, list(paths), jobs or os.cpu_count() or 1, progress_printer(common)), common)
+
+
+@cli.command()
+@common_options(("text", "json", "sarif", "junit"))
+def audit(common: Common) -> None:
+    """Cross-tenant leakage and catalog security rules."""
+    from harness.commands import run_audit_command
+
+    emit(run_audit_command(common, progress_printer(common)), common)
+
+
+@cli.command()
+@common_options(("text", "json", "junit"))
+@click.option("--rows", type=click.IntRange(min=0), default=None, help="Seed every target with N rows.")
+def explain(common: Common, rows: int | None) -> None:
+    """EXPLAIN (ANALYZE) targets, seeded at scale, under RLS."""
+    from harness.commands import run_explain_command
+
+    emit(run_explain_command(common, rows, progress_printer(common)), common)
+
+
+@cli.command()
+@common_options(("text", "json", "sarif", "junit", "tap"))
+def check(common: Common) -> None:
+    """The CI gate: migrate + lint + test + audit + explain."""
+    from harness.commands import run_check_command
+
+    emit(run_check_command(common, progress_printer(common)), common)
+
+
+@cli.command()
+@_project_option
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Also listen on 127.0.0.1:PORT.")
+@click.option("--pg-bin", type=click.Path(path_type=Path), default=None, help="Folder of the server binaries.")
+@click.option("--verbose", "-v", is_flag=True)
+def up(project: Path, port: int | None, pg_bin: Path | None, verbose: bool) -> None:
+    """Boot + migrate, print a connection URL, stay up until Ctrl-C."""
+    from harness.commands import run_up_command
+
+    common = Common(project, "text", None, EngineOptions(pg_bin=pg_bin, tcp_port=port), verbose)
+    raise SystemExit(run_up_command(common, progress_printer(common)))
+
+
+def _not_yet(name: str, issue: str) -> Callable[..., None]:
+    def command(**_: Any) -> None:
+        raise HarnessError(f"`harness {name}` is not available in this version yet ({issue})")
+
+    return command
+
+
+cli.command(name="mutate", help="Mutation score of the project's own suites (not available yet).")(
+    click.option("--project", type=click.Path(path_type=Path), default=Path("."))(
+        click.option("--min-score", type=float, default=None)(_not_yet("mutate", "planned: mutation testing"))
+    )
+)
+cli.command(name="emit", help="Native pgTAP suites generated from the access spec (not available yet).")(
+    click.option("--project", type=click.Path(path_type=Path), default=Path("."))(
+        click.option("--out", type=click.Path(path_type=Path), default=None)(
+            click.option("--check", "check_only", is_flag=True)(_not_yet("emit", "planned: pgTAP emission"))
+        )
+    )
+)
+cli.command(name="init", help="A starter harness.toml drafted from the migrations (not available yet).")(
+    click.option("--project", type=click.Path(path_type=Path), default=Path("."))(
+        _not_yet("init", "planned: starter configuration")
+    )
+)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    # SIGTERM -> SystemExit, so every `with` block (servers, temporary folders) unwinds.
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        code = cli.main(args=argv, prog_name="harness", standalone_mode=False)
+        if isinstance(code, int):  # --help, --version
+            raise SystemExit(code)
+    except HarnessError as exc:
+        ERR.print(f"[bold red]harness:[/] {escape(str(exc))}", highlight=False)
+        raise SystemExit(int(ExitCode.UNUSABLE)) from None
+    except click.exceptions.Abort:
+        ERR.print("harness: interrupted")
+        raise SystemExit(130) from None
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(int(ExitCode.UNUSABLE)) from None
+    except KeyboardInterrupt:
+        ERR.print("harness: interrupted")
+        raise SystemExit(130) from None
+    except OSError as exc:
+        # e.g. --output into a folder that does not exist
+        ERR.print(f"[bold red]harness:[/] {escape(str(exc.strerror or exc))}: {escape(str(exc.filename or ''))}", highlight=False)
+        raise SystemExit(int(ExitCode.UNUSABLE)) from None

@@ -1,0 +1,103 @@
+"""What each command does, between parsing (cli.py) and rendering (report/): build a Report."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import Callable
+
+from harness.options import Common
+from harness.findings import HarnessError
+from harness.report.model import Report
+from harness.workspace import Workspace
+
+Progress = Callable[[str], None]
+
+
+def run_migrate_command(common: Common, progress: Progress) -> Report:
+    config = common.config()
+    report = Report(command="migrate")
+    started = time.perf_counter()
+    with Workspace(config, common.engine, progress) as workspace:
+        from harness.migrate.run import check_idempotency
+
+        migration = workspace.migration
+        report.extend(migration.findings)
+        report.extend(check_idempotency(workspace.server, config, migration, progress))
+        report.timings.update(workspace.timings)
+        report.timings.update(migration.timings)
+        report.details["migrate"] = {
+            "migrations": [config.relative(m.path) for m in migration.migrations],
+            "applied": migration.applied,
+        }
+    report.timings["migrate"] = report.timings["total_s"] = time.perf_counter() - started
+    return report
+
+
+def run_lint_command(common: Common, files: list[Path]) -> Report:
+    from harness.lint import lint_project
+
+    config = common.config()
+    report = Report(command="lint")
+    started = time.perf_counter()
+    resolved = []
+    for file in files:
+        path = file if file.is_absolute() else Path.cwd() / file
+        if not path.is_file():
+            raise HarnessError(f"{file}: no such file")
+        resolved.append(path.resolve())
+    report.extend(lint_project(config, resolved or None))
+    report.timings["lint"] = report.timings["total_s"] = time.perf_counter() - started
+    return report
+
+
+def run_up_command(common: Common, progress: Progress) -> int:
+    """Boot, migrate, print how to connect, wait for Ctrl-C or SIGTERM; everything goes at the end."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    config = common.config()
+    with Workspace(config, common.engine, progress) as workspace:
+        migration = workspace.migration
+        for finding in migration.findings:
+            console.print(f"[red]{finding.rule}[/] {finding.location or ''} {finding.message}")
+        database = workspace.test_template() if migration.applied else None
+        if database is None:
+            console.print("[bold red]the migrations did not apply; nothing to serve[/]")
+            return 1
+        server = workspace.server
+        console.print(f"[bold green]ready[/]: {len(migration.migrations)} migrations applied, "
+                      "pgTAP helpers and seed loaded")
+        console.print(f"  url:  {server.url(database)}")
+        console.print(f"  psql: {server.psql_command(database)}")
+        console.print("Ctrl-C stops the server and removes its files.")
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            console.print("stopping")
+    return 0
+
+
+def run_test_command(common: Common, paths: list[Path], jobs: int, progress: Progress) -> Report:
+    from harness.pgtap.command import run_test_command as run
+
+    return run(common, paths, jobs, progress)
+
+
+def run_audit_command(common: Common, progress: Progress) -> Report:
+    from harness.audit.command import run_audit_command as run
+
+    return run(common, progress)
+
+
+def run_explain_command(common: Common, rows: int | None, progress: Progress) -> Report:
+    from harness.explain.command import run_explain_command as run
+
+    return run(common, rows, progress)
+
+
+def run_check_command(common: Common, progress: Progress) -> Report:
+    from harness.check import run_check
+
+    return run_check(common, progress)

@@ -1,0 +1,335 @@
+"""`harness.toml` (or `[tool.harness]` in pyproject.toml) -> typed, validated configuration.
+
+Every mistake is a `ConfigError` naming the file, the key, what was expected and what was found,
+so the CLI can print one line and exit 2 (CONTRACT.md §1 and §3).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.findings import OPERATIONS, HarnessError
+
+SCOPES = ("none", "own", "tenant", "all")
+BUILTIN_PERSONAS = ("anon", "authenticated")
+
+DEFAULT_TENANT = "insert into public.organisations (id, name) values ('{tenant}', 'Tenant {tenant}')"
+DEFAULT_MEMBER = (
+    "insert into public.users (id, organisation_id, role) values ('{user}', '{tenant}', '{role}')"
+)
+DEFAULT_ROLES = ("peer_mentor", "coordinator", "org_admin")
+
+
+class ConfigError(HarnessError):
+    """The configuration cannot be used."""
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    root: Path
+    migrations: Path
+    tests: Path
+    seed: Path | None
+    api_schemas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Tenancy:
+    tenant: str
+    member: str
+    roles: tuple[str, ...]
+    claims: str | None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # schema-qualified
+    row: str | None
+    owner: str | None
+    tenant: str | None
+    key: str | None
+    # persona -> operation -> scope, already resolved (operation keys beat "all"); missing = "none"
+    access: dict[str, dict[str, str]]
+    declared: bool = True  # False when only catalog rules cover the table
+
+    def scope(self, persona: str, operation: str) -> str:
+        return self.access.get(persona, {}).get(operation, "none")
+
+
+@dataclass(frozen=True)
+class ExplainTarget:
+    name: str
+    persona: str  # a persona name or "service_role"
+    rows: int
+    seed: str | None
+    query: str
+    max_ms: float | None
+    forbid_seq_scan: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    source: Path | None  # the file it came from, None when every default applies
+    project: ProjectSettings
+    tenancy: Tenancy
+    tables: dict[str, TableSpec] = field(default_factory=dict)
+    explain: tuple[ExplainTarget, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        return self.project.root
+
+    @property
+    def personas(self) -> tuple[str, ...]:
+        return (*self.tenancy.roles, *BUILTIN_PERSONAS)
+
+    def relative(self, path: Path) -> str:
+        """A path as reports show it: relative to the project root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def load_config(project_dir: Path) -> Config:
+    """Read `harness.toml`, else `[tool.harness]` of pyproject.toml, else use the defaults."""
+    root = Path(project_dir)
+    if not root.is_dir():
+        raise ConfigError(f"project folder {root} does not exist (give --project DIR)")
+    harness_toml = root / "harness.toml"
+    pyproject = root / "pyproject.toml"
+    if harness_toml.is_file():
+        return parse_config(root, _read_toml(harness_toml), harness_toml)
+    if pyproject.is_file():
+        data = _read_toml(pyproject).get("tool", {}).get("harness")
+        if data is not None:
+            return parse_config(root, data, pyproject)
+    return parse_config(root, {}, None)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read it: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+class _Reader:
+    """Typed access to one TOML table that remembers where it is, for error messages."""
+
+    def __init__(self, source: Path | None, data: Any, where: str) -> None:
+        self.source = source
+        self.where = where
+        if not isinstance(data, dict):
+            self.fail(f"expected a table, found {_kind(data)}")
+        self.data: dict[str, Any] = data
+
+    def fail(self, message: str, key: str | None = None) -> None:
+        place = f"{self.where}.{key}" if key and self.where else (key or self.where or "top level")
+        origin = f"{self.source.name}" if self.source else "configuration"
+        line = _line_of(self.source, key) if key else None
+        at = f":{line}" if line else ""
+        raise ConfigError(f"{origin}{at}: [{place}] {message}")
+
+    def only(self, allowed: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.fail(f"unknown key (expected one of: {', '.join(allowed)})", key)
+
+    def text(self, key: str, default: str | None) -> str | None:
+        value = self.data.get(key, default)
+        if value is not None and not isinstance(value, str):
+            self.fail(f"expected a string, found {_kind(value)}", key)
+        return value
+
+    def integer(self, key: str, default: int | None, minimum: int = 0) -> int | None:
+        value = self.data.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"expected an integer, found {_kind(value)}", key)
+        if value < minimum:
+            self.fail(f"expected an integer >= {minimum}, found {value}", key)
+        return value
+
+    def number(self, key: str) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            self.fail(f"expected a positive number, found {value!r}", key)
+        return float(value)
+
+    def strings(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = self.data.get(key, list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(f"expected a list of non-empty strings, found {value!r}", key)
+        return tuple(value)
+
+    def table(self, key: str) -> "_Reader":
+        inner = f"{self.where}.{key}" if self.where else key
+        return _Reader(self.source, self.data.get(key, {}), inner)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _line_of(source: Path | None, key: str) -> int | None:
+    """Best effort: the first line that assigns `key`, so a user can jump there."""
+    if source is None:
+        return None
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
+    for number, text in enumerate(lines, start=1):
+        if pattern.match(text):
+            return number
+    return None
+
+
+def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Config:
+    top = _Reader(source, data, "")
+    top.only(("project", "tenancy", "tables", "explain"))
+    project = _parse_project(root, top.table("project"))
+    tenancy = _parse_tenancy(top.table("tenancy"))
+    personas = (*tenancy.roles, *BUILTIN_PERSONAS)
+    tables_reader = top.table("tables")
+    tables = {
+        name: _parse_table(name, tables_reader.table(name), personas)
+        for name in tables_reader.data
+    }
+    explain_raw = data.get("explain", [])
+    if not isinstance(explain_raw, list):
+        top.fail("expected an array of tables ([[explain]])", "explain")
+    targets = tuple(
+        _parse_explain(_Reader(source, item, f"explain[{i}]"), personas)
+        for i, item in enumerate(explain_raw)
+    )
+    names = [t.name for t in targets]
+    for name in names:
+        if names.count(name) > 1:
+            top.fail(f"two [[explain]] targets are named {name!r}; names must be unique", "explain")
+    return Config(source=source, project=project, tenancy=tenancy, tables=tables, explain=targets)
+
+
+def _parse_project(root: Path, r: _Reader) -> ProjectSettings:
+    r.only(("migrations", "tests", "seed", "api_schemas"))
+    seed = r.text("seed", "supabase/seed.sql")
+    schemas = r.strings("api_schemas", ("public",))
+    for schema in schemas:
+        if not re.fullmatch(r"[a-z_][a-z0-9_$]*", schema):
+            r.fail(f"{schema!r} is not a plain schema name", "api_schemas")
+    return ProjectSettings(
+        root=root.resolve(),
+        migrations=(root / (r.text("migrations", "supabase/migrations") or "")).resolve(),
+        tests=(root / (r.text("tests", "supabase/tests") or "")).resolve(),
+        seed=(root / seed).resolve() if seed else None,
+        api_schemas=schemas,
+    )
+
+
+def _parse_tenancy(r: _Reader) -> Tenancy:
+    r.only(("tenant", "member", "roles", "claims"))
+    roles = r.strings("roles", DEFAULT_ROLES)
+    for role in roles:
+        if role in (*BUILTIN_PERSONAS, "service_role"):
+            r.fail(f"{role!r} is a built-in persona and cannot be a tenancy role", "roles")
+    claims = r.text("claims", None)
+    if claims:
+        probe = claims.replace("{tenant}", "00000000-0000-0000-0000-000000000000")
+        probe = probe.replace("{user}", "00000000-0000-0000-0000-000000000000")
+        probe = probe.replace("{role}", "role")
+        try:
+            parsed = json.loads(probe)
+        except json.JSONDecodeError as exc:
+            r.fail(f"expected a JSON object: {exc.msg} at character {exc.pos}", "claims")
+        if not isinstance(parsed, dict):
+            r.fail("expected a JSON object", "claims")
+    return Tenancy(
+        tenant=r.text("tenant", DEFAULT_TENANT) or DEFAULT_TENANT,
+        member=r.text("member", DEFAULT_MEMBER) or DEFAULT_MEMBER,
+        roles=roles,
+        claims=claims or None,
+    )
+
+
+def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
+    if not re.fullmatch(r"[A-Za-z_][\w$]*\.[A-Za-z_][\w$]*", name):
+        r.fail("table names must be schema-qualified, like \"public.things\"")
+    r.only(("row", "owner", "tenant", "key", "access"))
+    access_reader = r.table("access")
+    access: dict[str, dict[str, str]] = {}
+    for persona, ops in access_reader.data.items():
+        if persona not in personas:
+            access_reader.fail(
+                f"unknown persona (expected one of: {', '.join(personas)})", persona
+            )
+        ops_reader = access_reader.table(persona)
+        ops_reader.only((*OPERATIONS, "all"))
+        resolved: dict[str, str] = {}
+        for op in ("all", *OPERATIONS):
+            scope = ops_reader.text(op, None)
+            if scope is None:
+                continue
+            if scope not in SCOPES:
+                ops_reader.fail(f"expected one of {', '.join(SCOPES)}, found {scope!r}", op)
+            if op == "all":
+                resolved.update({o: scope for o in OPERATIONS})
+            else:
+                resolved[op] = scope
+        access[persona] = resolved
+    owner = r.text("owner", None)
+    tenant = r.text("tenant", None)
+    for persona, ops in access.items():
+        if "own" in ops.values() and not owner:
+            access_reader.fail("scope \"own\" needs the table's `owner` column", persona)
+        if "tenant" in ops.values() and not (owner or tenant):
+            access_reader.fail("scope \"tenant\" needs an `owner` or `tenant` column", persona)
+    return TableSpec(
+        name=name,
+        row=r.text("row", None),
+        owner=owner,
+        tenant=tenant,
+        key=r.text("key", None),
+        access=access,
+    )
+
+
+def _parse_explain(r: _Reader, personas: tuple[str, ...]) -> ExplainTarget:
+    r.only(("name", "as", "rows", "seed", "query", "max_ms", "forbid_seq_scan"))
+    name = r.text("name", None)
+    if not name:
+        r.fail("every [[explain]] target needs a name", "name")
+    query = r.text("query", None)
+    if not query:
+        r.fail("every [[explain]] target needs a query", "query")
+    persona = r.text("as", "service_role") or "service_role"
+    if persona not in (*personas, "service_role"):
+        r.fail(f"unknown persona {persona!r} (expected service_role or one of: {', '.join(personas)})", "as")
+    forbid = r.strings("forbid_seq_scan", ())
+    for table in forbid:
+        if "." not in table:
+            r.fail(f"{table!r} must be schema-qualified", "forbid_seq_scan")
+    return ExplainTarget(
+        name=name or "",
+        persona=persona,
+        rows=r.integer("rows", 1000, minimum=0) or 0,
+        seed=r.text("seed", None),
+        query=query or "",
+        max_ms=r.number("max_ms"),
+        forbid_seq_scan=forbid,
+    )

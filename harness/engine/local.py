@@ -1,0 +1,312 @@
+"""The embedded default engine: a throwaway PostgreSQL from the local server binaries.
+
+Speed comes from a cache: one initdb'd cluster with the platform layer loaded, per (PostgreSQL
+version, platform hash), under the user's cache folder. A run copies it into its own temporary
+folder, starts `postgres` on a Unix socket there, and removes everything when it ends, on success,
+error, Ctrl-C or SIGTERM. The server process also dies with its parent (PR_SET_PDEATHSIG), so not
+even a SIGKILL of the harness leaves a postgres behind.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterator
+
+import psycopg
+
+from harness.engine.binaries import PgBinaries, find_binaries
+from harness.engine.osuser import RunAs, server_user
+from harness.engine.server import PLATFORM_DB, Server
+from harness.findings import HarnessError
+
+CACHE_FORMAT = "3"  # bump when the cached cluster's layout or settings change
+SOCKET_PORT = 5432
+START_TIMEOUT_S = 30.0
+POLL_S = 0.005
+
+Progress = Callable[[str], None]
+
+# Fast and disposable: nothing here needs to survive a crash.
+SERVER_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "archive_mode": "off",
+    "autovacuum": "off",
+    "jit": "off",
+    "max_connections": "200",
+    "max_locks_per_transaction": "256",
+    "shared_buffers": "128MB",
+    "max_wal_size": "1GB",
+    "checkpoint_timeout": "1h",
+    "timezone": "UTC",
+    "log_min_messages": "warning",
+    "lc_messages": "C",
+}
+
+
+def platform_files() -> list[Path]:
+    folder = resources.files("harness") / "platform"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".sql"))
+
+
+def platform_hash(binaries: PgBinaries) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{CACHE_FORMAT}|{binaries.version}|{binaries.bindir}|".encode())
+    digest.update(b"pgtap" if binaries.has_extension("pgtap") else b"-")
+    for path in platform_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    explicit = os.environ.get("HARNESS_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "harness"
+
+
+def _die_with_parent() -> None:
+    """In the child, after the switch to the server's user: SIGQUIT (immediate shutdown) when we die."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG
+    except OSError:  # not Linux: the atexit and signal handlers still clean up
+        pass
+
+
+@dataclass
+class _Process:
+    """One postgres postmaster we started, and how to stop it."""
+
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def stop(self, graceful: bool) -> None:
+        if self.popen.poll() is not None:
+            return
+        self.popen.send_signal(signal.SIGINT if graceful else signal.SIGQUIT)
+        try:
+            self.popen.wait(timeout=30 if graceful else 10)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(timeout=10)
+
+
+_LIVE: set["LocalEngine"] = set()
+
+
+@atexit.register
+def _stop_everything() -> None:
+    for engine in list(_LIVE):
+        engine.stop()
+
+
+def _start_postgres(
+    binaries: PgBinaries,
+    run_as: RunAs,
+    data: Path,
+    socket_dir: Path,
+    log: Path,
+    tcp_port: int | None = None,
+) -> tuple[_Process, Server]:
+    port = tcp_port or SOCKET_PORT
+    settings = dict(SERVER_SETTINGS)
+    settings["unix_socket_directories"] = str(socket_dir)
+    settings["listen_addresses"] = "127.0.0.1" if tcp_port else ""
+    settings["port"] = str(port)
+    argv = [binaries.path("postgres"), "-D", str(data)]
+    for key, value in settings.items():
+        argv += ["-c", f"{key}={value}"]
+    with open(log, "ab") as log_file:
+        popen = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C reaches us, and we stop it in order
+            preexec_fn=_die_with_parent,
+            env=run_as.env(),
+            **run_as.popen_kwargs(),  # type: ignore[arg-type]
+        )
+    process = _Process(popen, log)
+    server = Server(host=str(socket_dir), port=port, tcp_port=tcp_port)
+    try:
+        _wait_ready(process, server, socket_dir / f".s.PGSQL.{port}")
+    except BaseException:
+        process.stop(graceful=False)
+        raise
+    return process, server
+
+
+def _wait_ready(process: _Process, server: Server, socket: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.popen.poll() is not None:
+            tail = process.log.read_text(errors="replace").strip().splitlines()[-8:]
+            raise HarnessError("PostgreSQL did not start:\n  " + "\n  ".join(tail))
+        if socket.exists():
+            try:
+                psycopg.connect(server.conninfo("postgres"), connect_timeout=2).close()
+                return
+            except psycopg.OperationalError:
+                pass  # the socket exists before the server accepts connections
+        time.sleep(POLL_S)
+    raise HarnessError(f"PostgreSQL did not accept connections within {START_TIMEOUT_S:.0f} s (log: {process.log})")
+
+
+@dataclass
+class LocalEngine:
+    """Boots a platform-loaded server from the cache; use as a context manager or call start/stop."""
+
+    pg_bin: Path | None = None
+    tcp_port: int | None = None
+    progress: Progress | None = None
+    binaries: PgBinaries | None = None
+    server: Server | None = field(default=None, init=False)
+    run_dir: Path | None = field(default=None, init=False)
+    _process: _Process | None = field(default=None, init=False)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def _say(self, message: str) -> None:
+        if self.progress:
+            self.progress(message)
+
+    def start(self) -> Server:
+        self.binaries = self.binaries or find_binaries(self.pg_bin)
+        run_as = server_user()
+        cached = self._cached_cluster(self.binaries, run_as)
+        _LIVE.add(self)
+        try:
+            self.run_dir = Path(tempfile.mkdtemp(prefix="harness-"))
+            run_as.own(self.run_dir)
+            data = self.run_dir / "data"
+            _copy_tree(cached, data)
+            self._process, self.server = _start_postgres(
+                self.binaries, run_as, data, self.run_dir, self.run_dir / "postgres.log", self.tcp_port
+            )
+        except BaseException:
+            self.stop()
+            raise
+        return self.server
+
+    def stop(self) -> None:
+        """Stop the server and remove every file of this run. Safe to call more than once."""
+        if self._process is not None:
+            self._process.stop(graceful=False)
+            self._process = None
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
+            self.run_dir = None
+        self.server = None
+        _LIVE.discard(self)
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def log_path(self) -> Path | None:
+        return self._process.log if self._process else None
+
+    # --- the cluster cache -------------------------------------------------------------------
+
+    def _cached_cluster(self, binaries: PgBinaries, run_as: RunAs) -> Path:
+        clusters = cache_root() / "clusters"
+        target = clusters / f"pg{binaries.version}-{platform_hash(binaries)}"
+        if (target / "PG_VERSION").is_file():
+            return target
+        try:
+            clusters.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HarnessError(f"cannot create the cache folder {clusters}: {exc.strerror} (set HARNESS_CACHE_DIR)") from None
+        with _file_lock(clusters / ".lock"):
+            if (target / "PG_VERSION").is_file():  # another run built it while we waited
+                return target
+            self._say(f"building the PostgreSQL {binaries.version} platform cluster (once per version)")
+            _build_cluster(binaries, run_as, target)
+        return target
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    """Copy a data folder keeping owners and modes (cp -a), cloning blocks where the file system can."""
+    result = subprocess.run(
+        ["cp", "-a", "--reflink=auto", str(source), str(target)], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise HarnessError(f"cannot copy the cached cluster {source}: {result.stderr.strip()}")
+
+
+def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:
+    """initdb, load the platform layer into a template database, stop cleanly, move into the cache."""
+    build = Path(tempfile.mkdtemp(prefix="harness-build-"))
+    try:
+        run_as.own(build)
+        data = build / "data"
+        initdb = subprocess.run(
+            [
+                binaries.path("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--wal-segsize=1",
+            ],
+            capture_output=True,
+            text=True,
+            env=run_as.env(),
+            **run_as.popen_kwargs(),  # type: ignore[arg-type]
+        )
+        if initdb.returncode != 0:
+            raise HarnessError(f"initdb failed: {initdb.stderr.strip() or initdb.stdout.strip()}")
+        process, server = _start_postgres(binaries, run_as, data, build, build / "build.log")
+        try:
+            _load_platform(server)
+        except BaseException:
+            process.stop(graceful=False)
+            raise
+        process.stop(graceful=True)  # a clean checkpoint, so copies start without recovery
+        partial = target.with_name(target.name + f".partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        _copy_tree(data, partial)
+        os.replace(partial, target)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def _load_platform(server: Server) -> None:
+    server.create_database(PLATFORM_DB)
+    with server.connect(PLATFORM_DB) as conn:
+        for path in platform_files():
+            try:
+                conn.execute(path.read_text(encoding="utf-8").encode())
+            except psycopg.Error as exc:
+                raise HarnessError(f"the platform layer {path.name} failed to load: {exc}") from None
+        conn.execute("checkpoint")
+    server.mark_template(PLATFORM_DB)

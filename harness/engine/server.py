@@ -1,0 +1,93 @@
+"""A running PostgreSQL server and the databases on it: connect, clone a template, drop.
+
+The server (the process, owned by an engine) and its databases (cheap, many, short-lived) are
+separate ideas with separate lifetimes, as in pytest-postgresql's executor and janitor.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import psycopg
+from psycopg import sql
+
+ADMIN_DB = "postgres"  # where CREATE / DROP DATABASE are issued from
+PLATFORM_DB = "harness_platform"  # the Supabase-compatible template every project starts from
+
+
+@dataclass
+class Server:
+    host: str  # a socket directory or a host name
+    port: int
+    user: str = "postgres"
+    password: str | None = None
+    tcp_port: int | None = None  # also reachable on 127.0.0.1:tcp_port (harness up --port)
+    _names: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def conninfo(self, dbname: str, user: str | None = None) -> str:
+        params = {"host": self.host, "port": self.port, "user": user or self.user, "dbname": dbname}
+        if self.password:
+            params["password"] = self.password
+        return psycopg.conninfo.make_conninfo(**params)  # type: ignore[arg-type]
+
+    def url(self, dbname: str, user: str | None = None) -> str:
+        """A postgresql:// URL; with a TCP port when there is one, else via the socket folder."""
+        who = quote(user or self.user)
+        if self.password:
+            who += ":" + quote(self.password)
+        if self.tcp_port is not None:
+            return f"postgresql://{who}@127.0.0.1:{self.tcp_port}/{quote(dbname)}"
+        if self.host.startswith("/"):
+            return f"postgresql://{who}@/{quote(dbname)}?host={quote(self.host, safe='')}&port={self.port}"
+        return f"postgresql://{who}@{self.host}:{self.port}/{quote(dbname)}"
+
+    def psql_command(self, dbname: str) -> str:
+        if self.tcp_port is not None:
+            return f"psql -h 127.0.0.1 -p {self.tcp_port} -U {self.user} -d {dbname}"
+        return f"psql -h {self.host} -p {self.port} -U {self.user} -d {dbname}"
+
+    def connect(self, dbname: str, *, autocommit: bool = True, user: str | None = None) -> psycopg.Connection:
+        return psycopg.connect(self.conninfo(dbname, user), autocommit=autocommit)
+
+    def unique_name(self, prefix: str) -> str:
+        with self._lock:
+            return f"{prefix}_{os.getpid()}_{next(self._names)}"
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """CREATE DATABASE name [TEMPLATE template]; nobody may be connected to the template."""
+        query = sql.SQL("create database {}").format(sql.Identifier(name))
+        if template:
+            query = sql.SQL("create database {} template {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        with self.connect(ADMIN_DB) as conn:
+            conn.execute(query)
+        return name
+
+    def clone(self, template: str, prefix: str = "h") -> str:
+        """A fresh database copied from `template`; returns its name."""
+        return self.create_database(self.unique_name(prefix), template)
+
+    def drop_database(self, name: str) -> None:
+        with self.connect(ADMIN_DB) as conn:
+            conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+    def mark_template(self, name: str) -> None:
+        with self.connect(ADMIN_DB) as conn:
+            conn.execute(sql.SQL("alter database {} is_template true").format(sql.Identifier(name)))
+
+    @contextmanager
+    def scratch_database(self, template: str, prefix: str = "h") -> Iterator[str]:
+        """A clone of `template` that is dropped when the block ends, whatever happens in it."""
+        name = self.clone(template, prefix)
+        try:
+            yield name
+        finally:
+            self.drop_database(name)

@@ -1,0 +1,28 @@
+-- What a migration must not change on a table it did not create: its RLS flags, its policies,
+-- and the functions those policies call (found through pg_depend). One row per table.
+select c.oid::bigint as table_oid,
+       format('%I.%I', n.nspname, c.relname) as table_name,
+       c.relrowsecurity as rls,
+       c.relforcerowsecurity as force_rls,
+       coalesce((
+         select jsonb_object_agg(p.polname, jsonb_build_object(
+                  'command', case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE'
+                                           when 'd' then 'DELETE' else 'ALL' end,
+                  'permissive', p.polpermissive,
+                  'roles', (select array_agg(case when rid = 0 then 'public' else pg_get_userbyid(rid)::text end
+                                             order by 1) from unnest(p.polroles) rid),
+                  'using', pg_get_expr(p.polqual, p.polrelid),
+                  'with check', pg_get_expr(p.polwithcheck, p.polrelid)))
+         from pg_policy p where p.polrelid = c.oid), '{}'::jsonb) as policies,
+       coalesce((
+         select jsonb_object_agg(f.oid::regprocedure::text, jsonb_build_object(
+                  'body', f.prosrc, 'security definer', f.prosecdef, 'settings', to_jsonb(f.proconfig),
+                  'volatility', f.provolatile, 'returns', pg_get_function_result(f.oid)))
+         from pg_proc f
+         where f.oid in (select d.refobjid from pg_depend d join pg_policy p on p.oid = d.objid
+                         where d.classid = 'pg_policy'::regclass and d.refclassid = 'pg_proc'::regclass
+                           and p.polrelid = c.oid)), '{}'::jsonb) as functions
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'p')
+  and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')

@@ -1,0 +1,155 @@
+"""`harness migrate`: apply every migration to a clean platform database (the migrated template),
+watching each file's effect on older tables' policies, then apply them all again on a clone and
+prove nothing changed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from harness.config import Config
+from harness.engine.server import PLATFORM_DB, Server
+from harness.findings import Finding, HarnessError, Severity
+from harness.lint.discovery import MigrationFile, discover_migrations
+from harness.migrate.apply import apply_all, apply_file
+from harness.migrate.foreign_policy import foreign_changes, read_surfaces
+from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class MigrationResult:
+    migrations: list[MigrationFile]
+    template: str | None  # the migrated database, None when a migration failed
+    snapshot: Snapshot | None
+    findings: list[Finding] = field(default_factory=list)
+    creators: dict[str, str] = field(default_factory=dict)  # table -> file that created it
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def applied(self) -> bool:
+        return self.template is not None
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def migrate_template(server: Server, config: Config, progress: Progress = _quiet) -> MigrationResult:
+    """Apply every migration once on a clone of the platform database; that clone is the template."""
+    started = time.perf_counter()
+    migrations, findings = discover_migrations(config.project.migrations, config.root)
+    if not migrations:
+        where = config.relative(config.project.migrations)
+        raise HarnessError(
+            f"no migrations found in {where}: expected files named <14-digit timestamp>_<name>.sql "
+            "(set [project] migrations in harness.toml if they live elsewhere)"
+        )
+    shown = {m.path: config.relative(m.path) for m in migrations}
+    name = server.clone(PLATFORM_DB, "migrated")
+    creators: dict[int, str] = {}
+    error = None
+    with server.connect(name) as conn:
+        _set_api_schemas(conn, config)
+        surfaces = read_surfaces(conn)
+        for migration in migrations:
+            file = shown[migration.path]
+            progress(f"applying {file}")
+            error = apply_file(conn, migration, file)
+            if error is not None:
+                findings.append(error.to_finding("migration-error"))
+                break
+            now = read_surfaces(conn)
+            findings.extend(foreign_changes(surfaces, now, file, creators))
+            creators.update({oid: file for oid in now.keys() - surfaces.keys()})
+            surfaces = now
+        snapshot = take_snapshot(conn) if error is None else None
+    result = MigrationResult(
+        migrations=migrations,
+        template=name if error is None else None,
+        snapshot=snapshot,
+        findings=findings,
+        creators={surfaces[oid].name: file for oid, file in creators.items() if oid in surfaces},
+    )
+    if error is not None:
+        server.drop_database(name)
+    result.timings["apply_s"] = time.perf_counter() - started
+    return result
+
+
+def _set_api_schemas(conn: object, config: Config) -> None:
+    """What PostgREST would expose: `pgrst.db_schemas` on the authenticator role (as on Supabase)."""
+    schemas = ", ".join(config.project.api_schemas)
+    conn.execute(f"alter role authenticator set pgrst.db_schemas = '{schemas}'".encode())  # type: ignore[attr-defined]
+
+
+def check_idempotency(server: Server, config: Config, result: MigrationResult, progress: Progress = _quiet) -> list[Finding]:
+    """Apply every migration again on a clone of the template; any error or difference is a finding."""
+    if result.template is None or result.snapshot is None:
+        return []
+    started = time.perf_counter()
+    progress("applying every migration a second time")
+    shown = {m.path: config.relative(m.path) for m in result.migrations}
+    with server.scratch_database(result.template, "twice") as name:
+        with server.connect(name) as conn:
+            error = apply_all(conn, result.migrations, lambda m: shown[m.path], record=False)
+            if error is not None:
+                result.timings["idempotency_s"] = time.perf_counter() - started
+                return [error.to_finding("not-idempotent", prefix="applying the migrations a second time fails: ")]
+            changes = diff_snapshots(result.snapshot, take_snapshot(conn))
+    findings: list[Finding] = []
+    if changes:
+        blame = _attribute(server, result, changes, shown)
+        findings = [_change_finding(change, blame.get((change.kind, change.name))) for change in changes]
+    result.timings["idempotency_s"] = time.perf_counter() - started
+    return findings
+
+
+def _attribute(
+    server: Server, result: MigrationResult, changes: list[Change], shown: dict[object, str]
+) -> dict[tuple[str, str], str]:
+    """Which file of the second pass first made each change (only run when something changed)."""
+    assert result.template is not None and result.snapshot is not None
+    wanted = {(c.kind, c.name) for c in changes}
+    blame: dict[tuple[str, str], str] = {}
+    with server.scratch_database(result.template, "blame") as name, server.connect(name) as conn:
+        for migration in result.migrations:
+            if apply_file(conn, migration, shown[migration.path], record=False) is not None:
+                break
+            for change in diff_snapshots(result.snapshot, take_snapshot(conn)):
+                key = (change.kind, change.name)
+                if key in wanted and key not in blame:
+                    blame[key] = shown[migration.path]
+            if len(blame) == len(wanted):
+                break
+    return blame
+
+
+def _change_finding(change: Change, file: str | None) -> Finding:
+    table = None
+    if change.kind in ("table", "rows", "view", "materialized view"):
+        table = change.name
+    elif change.kind in ("policy", "trigger") and " on " in change.name:
+        table = change.name.split(" on ", 1)[1]
+    elif change.kind in ("column", "constraint") and change.name.count(".") >= 2:
+        table = change.name.rsplit(".", 1)[0]
+    by = f" (by {file})" if file else ""
+    return Finding(
+        check="migrate",
+        rule="not-idempotent",
+        severity=Severity.ERROR,
+        message=f"applying every migration a second time: {change.text}{by}",
+        file=file,
+        table=table if table and "." in table else None,
+        evidence={"kind": change.kind, "object": change.name, "change": change.what,
+                  "before": change.before, "after": change.after},
+    )
+
+
+def run_migrate(server: Server, config: Config, progress: Progress = _quiet) -> MigrationResult:
+    """Everything `harness migrate` proves: applies cleanly, touches no foreign policy, idempotent."""
+    result = migrate_template(server, config, progress)
+    result.findings.extend(check_idempotency(server, config, result, progress))
+    return result

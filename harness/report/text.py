@@ -1,0 +1,102 @@
+"""The human report (rich): per-check sections, then the findings, most severe first, then a verdict."""
+
+from __future__ import annotations
+
+import importlib
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from harness.findings import CHECKS, Severity, count_by_severity
+from harness.report.model import Report
+
+STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.INFO: "cyan",
+}
+
+# Checks that draw a section of their own: module harness.report.<name> with `render_section`.
+SECTIONS = {"test": "tests_text", "audit": "audit_text", "explain": "explain_text", "check": "check_text"}
+
+
+def render_text(report: Report, console: Console, verbose: bool = False) -> None:
+    for key, module_name in SECTIONS.items():
+        if key in report.details or (key == "test" and report.suites):
+            try:
+                module = importlib.import_module(f"harness.report.{module_name}")
+            except ModuleNotFoundError:
+                continue
+            module.render_section(report, console, verbose)
+    findings = report.sorted_findings()
+    if not verbose:
+        hidden = sum(1 for f in findings if f.severity == Severity.INFO)
+        findings = [f for f in findings if f.severity != Severity.INFO]
+    else:
+        hidden = 0
+    if findings:
+        console.print()
+        console.rule("[bold]Findings")
+        for finding in findings:
+            render_finding(console, finding, verbose)
+    if hidden:
+        console.print(f"[dim]{hidden} info finding{'s' if hidden != 1 else ''} not shown (-v shows them)[/]")
+    render_verdict(report, console)
+
+
+def render_finding(console: Console, finding: object, verbose: bool) -> None:
+    from harness.findings import Finding
+
+    assert isinstance(finding, Finding)
+    badge = f"[{STYLE[finding.severity]}]{finding.severity.value.upper():>8}[/]"
+    where = [w for w in (finding.location, finding.table, finding.persona, finding.operation) if w]
+    head = f"{badge} [bold]{finding.check}/{finding.rule}[/]"
+    if where:
+        head += f"  [dim]{escape(' · '.join(where))}[/]"
+    console.print(head)
+    console.print(f"         {escape(finding.message)}", highlight=False)
+    if verbose and finding.evidence:
+        text = json.dumps(finding.evidence, indent=2, default=str, ensure_ascii=False)
+        for line in text.splitlines():
+            console.print(f"         [dim]{escape(line)}[/]", highlight=False)
+
+
+def render_verdict(report: Report, console: Console) -> None:
+    counts = count_by_severity(report.findings)
+    parts = [f"{n} {sev}" for sev, n in counts.items() if n]
+    if report.ran_tests or report.suites:
+        parts.insert(0, f"{report.tests_passed} tests passed, {report.tests_failed} failed")
+    total = report.timings.get("total_s")
+    timing = f" in {total:.2f} s" if total is not None else ""
+    summary = ", ".join(parts) if parts else "no findings"
+    if report.ok:
+        console.print(f"\n[bold green]PASSED[/] harness {report.command}{timing}: {summary}")
+    else:
+        console.print(f"\n[bold red]FAILED[/] harness {report.command}{timing}: {summary}")
+
+
+def summary_table(report: Report) -> Table:
+    """One row per check that ran: status, findings by severity, time."""
+    table = Table(title=None, show_edge=False, header_style="bold")
+    table.add_column("check")
+    table.add_column("status")
+    for severity in Severity:
+        table.add_column(severity.value, justify="right")
+    table.add_column("time", justify="right")
+    checks = [c for c in CHECKS if c in report.timings or any(f.check == c for f in report.findings)]
+    for check in checks:
+        mine = [f for f in report.findings if f.check == check]
+        counts = count_by_severity(mine)
+        failed = any(f.severity.fails_gate for f in mine) or (check == "test" and report.tests_failed > 0)
+        status = "[red]failed[/]" if failed else "[green]passed[/]"
+        seconds = report.timings.get(check)
+        table.add_row(
+            check,
+            status,
+            *[str(counts[s.value] or "") for s in Severity],
+            f"{seconds:.2f} s" if seconds is not None else "",
+        )
+    return table
