@@ -169,11 +169,13 @@ def explain(common: Common, rows: int | None) -> None:
 
 @cli.command()
 @common_options(("text", "json", "sarif", "junit", "tap"))
-def check(common: Common) -> None:
+@click.option("--only", multiple=True, metavar="CHECK", help="Run only this check (repeatable): lint, migrate, test, audit, explain.")
+@click.option("--skip", multiple=True, metavar="CHECK", help="Skip this check (repeatable).")
+def check(common: Common, only: tuple[str, ...], skip: tuple[str, ...]) -> None:
     """The CI gate: migrate + lint + test + audit + explain."""
     from harness.commands import run_check_command
 
-    emit(run_check_command(common, progress_printer(common)), common)
+    emit(run_check_command(common, progress_printer(common), only, skip), common)
 
 
 @cli.command()

@@ -97,7 +97,7 @@ def run_explain_command(common: Common, rows: int | None, progress: Progress) ->
     return run(common, rows, progress)
 
 
-def run_check_command(common: Common, progress: Progress) -> Report:
+def run_check_command(common: Common, progress: Progress, only: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> Report:
     from harness.check import run_check
 
-    return run_check(common, progress)
+    return run_check(common, progress, only, skip)

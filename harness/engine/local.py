@@ -74,6 +74,25 @@ def platform_hash(binaries: PgBinaries) -> str:
     return digest.hexdigest()[:16]
 
 
+def run_root() -> str:
+    """Where a run's data folder lives: RAM (/dev/shm) when there is room, else the temp folder.
+
+    On a disk file system every CREATE/DROP DATABASE creates and unlinks hundreds of files
+    (measured here: 110-170 ms a clone on ext4, 6-11 ms on tmpfs).
+    """
+    explicit = os.environ.get("HARNESS_RUN_DIR")
+    if explicit:
+        return explicit
+    shm = "/dev/shm"
+    try:
+        stats = os.statvfs(shm)
+        if os.access(shm, os.W_OK | os.X_OK) and stats.f_bavail * stats.f_frsize > 2 * 1024**3:
+            return shm
+    except OSError:
+        pass
+    return tempfile.gettempdir()
+
+
 def cache_root() -> Path:
     explicit = os.environ.get("HARNESS_CACHE_DIR")
     if explicit:
@@ -146,7 +165,7 @@ def _start_postgres(
             **run_as.popen_kwargs(),  # type: ignore[arg-type]
         )
     process = _Process(popen, log)
-    server = Server(host=str(socket_dir), port=port, tcp_port=tcp_port)
+    server = Server(host=str(socket_dir), port=port, tcp_port=tcp_port, clone_strategy="file_copy")
     try:
         _wait_ready(process, server, socket_dir / f".s.PGSQL.{port}")
     except BaseException:
@@ -196,7 +215,7 @@ class LocalEngine:
         cached = self._cached_cluster(self.binaries, run_as)
         _LIVE.add(self)
         try:
-            self.run_dir = Path(tempfile.mkdtemp(prefix="harness-"))
+            self.run_dir = Path(tempfile.mkdtemp(prefix="harness-", dir=run_root()))
             run_as.own(self.run_dir)
             data = self.run_dir / "data"
             _copy_tree(cached, data)
@@ -269,7 +288,7 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:
     """initdb, load the platform layer into a template database, stop cleanly, move into the cache."""
-    build = Path(tempfile.mkdtemp(prefix="harness-build-"))
+    build = Path(tempfile.mkdtemp(prefix="harness-build-", dir=run_root()))
     try:
         run_as.own(build)
         data = build / "data"

@@ -28,6 +28,10 @@ class Server:
     user: str = "postgres"
     password: str | None = None
     tcp_port: int | None = None  # also reachable on 127.0.0.1:tcp_port (harness up --port)
+    # FILE_COPY copies the template's files and checkpoints; with fsync off that is the fastest way
+    # (6 ms against WAL_LOG's 11 ms here). None keeps the server's default (WAL_LOG), kinder to
+    # a shared server.
+    clone_strategy: str | None = None
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -67,6 +71,8 @@ class Server:
             query = sql.SQL("create database {} template {}").format(
                 sql.Identifier(name), sql.Identifier(template)
             )
+            if self.clone_strategy:
+                query += sql.SQL(" strategy {}").format(sql.SQL(self.clone_strategy))
         with self.connect(ADMIN_DB) as conn:
             conn.execute(query)
         return name
