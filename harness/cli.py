@@ -43,6 +43,7 @@ def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")
                 engine = "url"
             if engine == "url" and not db_url:
                 raise click.UsageError("--engine url needs --db-url URL")
+            _check_output(output)
             common = Common(project, fmt, output, EngineOptions(engine=engine, db_url=db_url, pg_bin=pg_bin), verbose)
             return f(common, **kwargs)
 
@@ -64,6 +65,12 @@ def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")
         return wrapper
 
     return decorate
+
+
+def _check_output(output: Path | None) -> None:
+    """Fail before the work, not after it, when the report could not be written."""
+    if output is not None and not output.resolve().parent.is_dir():
+        raise HarnessError(f"--output {output}: the folder {output.resolve().parent} does not exist")
 
 
 def progress_printer(common: Common) -> Callable[[str], None]:
@@ -133,6 +140,7 @@ def lint(project: Path, fmt: str, output: Path | None, verbose: bool, files: tup
     """Static rules on migration files (no database needed)."""
     from harness.commands import run_lint_command
 
+    _check_output(output)
     common = Common(project, fmt, output, EngineOptions(), verbose)
     emit(run_lint_command(common, list(files)), common)
 

@@ -101,6 +101,40 @@ def cache_root() -> Path:
     return Path(base) / "harness"
 
 
+OWNER_FILE = "harness.pid"
+
+
+def _sweep_orphans(root: str) -> None:
+    """Remove run folders left by a harness that was killed (SIGKILL): its server died with it."""
+    for folder in Path(root).glob("harness-*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being set up
+        if _alive(owner) or _alive(_postmaster_pid(folder / "data")):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _postmaster_pid(data: Path) -> int | None:
+    try:
+        return int((data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
 def _die_with_parent() -> None:
     """In the child, after the switch to the server's user: SIGQUIT (immediate shutdown) when we die."""
     try:
@@ -215,7 +249,9 @@ class LocalEngine:
         cached = self._cached_cluster(self.binaries, run_as)
         _LIVE.add(self)
         try:
+            _sweep_orphans(run_root())
             self.run_dir = Path(tempfile.mkdtemp(prefix="harness-", dir=run_root()))
+            (self.run_dir / OWNER_FILE).write_text(str(os.getpid()))
             run_as.own(self.run_dir)
             data = self.run_dir / "data"
             _copy_tree(cached, data)
