@@ -38,13 +38,14 @@ def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(f)
         def wrapper(project: Path, fmt: str, output: Path | None, engine: str, db_url: str | None,
-                    pg_bin: Path | None, verbose: bool, **kwargs: Any) -> Any:
+                    pg_bin: Path | None, verbose: bool, not_production: bool, **kwargs: Any) -> Any:
             if db_url:
                 engine = "url"
             if engine == "url" and not db_url:
                 raise click.UsageError("--engine url needs --db-url URL")
             _check_output(output)
-            common = Common(project, fmt, output, EngineOptions(engine=engine, db_url=db_url, pg_bin=pg_bin), verbose)
+            options = EngineOptions(engine=engine, db_url=db_url, pg_bin=pg_bin, allow_remote=not_production)
+            common = Common(project, fmt, output, options, verbose)
             return f(common, **kwargs)
 
         options = [
@@ -59,6 +60,8 @@ def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")
             click.option("--pg-bin", type=click.Path(path_type=Path), default=None,
                          help="Folder of the server binaries for the local engine (default: pg_config --bindir)."),
             click.option("--verbose", "-v", is_flag=True, help="Show progress, evidence and info findings."),
+            click.option("--i-know-this-is-not-production", "not_production", is_flag=True,
+                         help="Allow a --db-url whose host is not this machine (scratch databases are made there)."),
         ]
         for option in reversed(options):
             wrapper = option(wrapper)

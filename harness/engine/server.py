@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -32,8 +33,15 @@ class Server:
     # (6 ms against WAL_LOG's 11 ms here). None keeps the server's default (WAL_LOG), kinder to
     # a shared server.
     clone_strategy: str | None = None
+    admin_db: str = ADMIN_DB  # where CREATE / DROP DATABASE are issued from
+    platform_db: str = PLATFORM_DB  # the platform-loaded database every project starts from
+    # True when the whole cluster is ours and throwaway (local, docker): cluster-wide settings such
+    # as `pgrst.db_schemas` may then be written. False for --db-url: only scratch databases are.
+    owns_cluster: bool = True
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _token: str = field(default_factory=lambda: secrets.token_hex(3), repr=False)
+    created: set[str] = field(default_factory=set, repr=False)  # databases we made and not yet dropped
 
     def conninfo(self, dbname: str, user: str | None = None) -> str:
         params = {"host": self.host, "port": self.port, "user": user or self.user, "dbname": dbname}
@@ -62,7 +70,7 @@ class Server:
 
     def unique_name(self, prefix: str) -> str:
         with self._lock:
-            return f"{prefix}_{os.getpid()}_{next(self._names)}"
+            return f"{prefix}_{os.getpid()}_{self._token}_{next(self._names)}"
 
     def create_database(self, name: str, template: str | None = None) -> str:
         """CREATE DATABASE name [TEMPLATE template]; nobody may be connected to the template."""
@@ -73,8 +81,10 @@ class Server:
             )
             if self.clone_strategy:
                 query += sql.SQL(" strategy {}").format(sql.SQL(self.clone_strategy))
-        with self.connect(ADMIN_DB) as conn:
+        with self.connect(self.admin_db) as conn:
             conn.execute(query)
+        with self._lock:
+            self.created.add(name)
         return name
 
     def clone(self, template: str, prefix: str = "h") -> str:
@@ -82,11 +92,18 @@ class Server:
         return self.create_database(self.unique_name(prefix), template)
 
     def drop_database(self, name: str) -> None:
-        with self.connect(ADMIN_DB) as conn:
+        with self.connect(self.admin_db) as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        with self._lock:
+            self.created.discard(name)
+
+    def drop_created(self) -> None:
+        """Drop every database this object created (for servers that outlive the run)."""
+        for name in sorted(self.created):
+            self.drop_database(name)
 
     def mark_template(self, name: str) -> None:
-        with self.connect(ADMIN_DB) as conn:
+        with self.connect(self.admin_db) as conn:
             conn.execute(sql.SQL("alter database {} is_template true").format(sql.Identifier(name)))
 
     @contextmanager

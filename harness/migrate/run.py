@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from harness.config import Config
-from harness.engine.server import PLATFORM_DB, Server
+from harness.engine.server import Server
 from harness.findings import Finding, HarnessError, Severity
 from harness.lint.discovery import MigrationFile, discover_migrations
 from harness.migrate.apply import apply_all, apply_file
@@ -48,11 +48,12 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
             "(set [project] migrations in harness.toml if they live elsewhere)"
         )
     shown = {m.path: config.relative(m.path) for m in migrations}
-    name = server.clone(PLATFORM_DB, "migrated")
+    name = server.clone(server.platform_db, "migrated")
     creators: dict[int, str] = {}
     error = None
     with server.connect(name) as conn:
-        _set_api_schemas(conn, config)
+        if server.owns_cluster:
+            _set_api_schemas(conn, config)
         surfaces = read_surfaces(conn)
         for migration in migrations:
             file = shown[migration.path]
