@@ -221,11 +221,19 @@ cli.command(name="emit", help="Native pgTAP suites generated from the access spe
         )
     )
 )
-cli.command(name="init", help="A starter harness.toml drafted from the migrations (not available yet).")(
-    click.option("--project", type=click.Path(path_type=Path), default=Path("."))(
-        _not_yet("init", "planned: starter configuration")
-    )
-)
+
+
+@cli.command()
+@_project_option
+@click.option("--pg-bin", type=click.Path(path_type=Path), default=None, help="Folder of the server binaries.")
+@click.option("--verbose", "-v", is_flag=True)
+def init(project: Path, pg_bin: Path | None, verbose: bool) -> None:
+    """A starter harness.toml drafted from the migrations."""
+    from harness.init import init_project
+
+    common = Common(project, "text", None, EngineOptions(pg_bin=pg_bin), verbose)
+    path = init_project(project, common.engine, progress_printer(common))
+    Console(highlight=False).print(f"wrote {path}: check the guesses and write the access spec of each table")
 
 
 def _terminate(signum: int, _frame: object) -> None:
