@@ -243,6 +243,8 @@ def _terminate(signum: int, _frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _terminate)
+    # A shell starts background jobs with SIGINT ignored; Ctrl-C and `kill -INT` must still stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         code = cli.main(args=argv, prog_name="harness", standalone_mode=False)
         if isinstance(code, int):  # --help, --version

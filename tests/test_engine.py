@@ -52,7 +52,13 @@ def test_explicit_pg_bin_that_is_wrong_says_what_to_install(tmp_path: Path) -> N
         find_binaries(tmp_path)
 
 
+def _shm_segments() -> set[str]:
+    shm = Path("/dev/shm")
+    return {p.name for p in shm.glob("PostgreSQL.*")} if shm.is_dir() else set()
+
+
 def test_server_starts_platform_loaded_and_stops_leaving_nothing() -> None:
+    segments_before = _shm_segments()
     engine = LocalEngine()
     server = engine.start()
     run_dir = engine.run_dir
@@ -75,6 +81,7 @@ def test_server_starts_platform_loaded_and_stops_leaving_nothing() -> None:
         engine.stop()
     assert not run_dir.exists()
     assert not _alive(postmaster)
+    assert _shm_segments() <= segments_before, "shared memory segments left in /dev/shm"
     engine.stop()  # a second stop is harmless
 
 

@@ -32,7 +32,7 @@ from harness.engine.osuser import RunAs, server_user
 from harness.engine.server import PLATFORM_DB, Server
 from harness.findings import HarnessError
 
-CACHE_FORMAT = "3"  # bump when the cached cluster's layout or settings change
+CACHE_FORMAT = "4"  # bump when the cached cluster's layout or settings change
 SOCKET_PORT = 5432
 START_TIMEOUT_S = 30.0
 POLL_S = 0.005
@@ -57,6 +57,9 @@ SERVER_SETTINGS = {
     "timezone": "UTC",
     "log_min_messages": "warning",
     "lc_messages": "C",
+    # Dynamic shared memory as files in the data folder, so an immediate shutdown leaves no
+    # segments behind in /dev/shm.
+    "dynamic_shared_memory_type": "mmap",
 }
 
 
