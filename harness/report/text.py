@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.findings import CHECKS, Severity, count_by_severity
+from harness.findings import CHECKS, Finding, Severity, count_by_severity
 from harness.report.model import Report
 
 STYLE = {
@@ -37,7 +37,9 @@ def render_text(report: Report, console: Console, verbose: bool = False) -> None
         findings = [f for f in findings if f.severity != Severity.INFO]
     else:
         hidden = 0
-    if findings:
+    if findings and report.command == "lint":
+        _render_by_file(console, findings, verbose)
+    elif findings:
         console.print()
         console.rule("[bold]Findings")
         for finding in findings:
@@ -47,10 +49,7 @@ def render_text(report: Report, console: Console, verbose: bool = False) -> None
     render_verdict(report, console)
 
 
-def render_finding(console: Console, finding: object, verbose: bool) -> None:
-    from harness.findings import Finding
-
-    assert isinstance(finding, Finding)
+def render_finding(console: Console, finding: Finding, verbose: bool) -> None:
     badge = f"[{STYLE[finding.severity]}]{finding.severity.value.upper():>8}[/]"
     where = [w for w in (finding.location, finding.table, finding.persona, finding.operation) if w]
     head = f"{badge} [bold]{finding.check}/{finding.rule}[/]"
@@ -58,10 +57,26 @@ def render_finding(console: Console, finding: object, verbose: bool) -> None:
         head += f"  [dim]{escape(' · '.join(where))}[/]"
     console.print(head)
     console.print(f"         {escape(finding.message)}", highlight=False)
+    source = finding.evidence.get("source")
+    if isinstance(source, str) and source.strip():
+        at = f"{finding.line:>5} │ " if finding.line else "      │ "
+        console.print(f"    [dim]{at}{escape(source.rstrip())}[/]", highlight=False)
     if verbose and finding.evidence:
         text = json.dumps(finding.evidence, indent=2, default=str, ensure_ascii=False)
         for line in text.splitlines():
             console.print(f"         [dim]{escape(line)}[/]", highlight=False)
+
+
+def _render_by_file(console: Console, findings: list[Finding], verbose: bool) -> None:
+    """Static findings read best file by file, in line order."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.file or "(no file)", []).append(finding)
+    for file in sorted(by_file):
+        console.print()
+        console.rule(f"[bold]{escape(file)}", align="left")
+        for finding in sorted(by_file[file], key=lambda f: (f.line or 0, f.column or 0, -f.severity.rank)):
+            render_finding(console, finding, verbose)
 
 
 def render_verdict(report: Report, console: Console) -> None:

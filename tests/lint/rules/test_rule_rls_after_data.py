@@ -1,0 +1,33 @@
+"""rls-after-data: rows inserted before RLS is enabled."""
+
+from __future__ import annotations
+
+
+def test_insert_before_enable(linter):
+    sql = """create table if not exists public.kinds (code text primary key);
+insert into public.kinds values ('a') on conflict do nothing;
+alter table public.kinds enable row level security;"""
+    [finding] = linter.rule("rls-after-data", sql)
+    assert finding.line == 2 and finding.table == "public.kinds"
+    assert finding.evidence["enabled_at"].endswith("_m1.sql:3")
+
+
+def test_enable_in_a_later_migration(linter):
+    first = """create table if not exists public.kinds (code text primary key);
+insert into public.kinds values ('a') on conflict do nothing;"""
+    second = "alter table public.kinds enable row level security;"
+    [finding] = linter.rule("rls-after-data", first, second)
+    assert finding.file.endswith("_m1.sql")
+
+
+def test_insert_after_enable(linter):
+    sql = """create table if not exists public.kinds (code text primary key);
+alter table public.kinds enable row level security;
+insert into public.kinds values ('a') on conflict do nothing;"""
+    assert linter.rule("rls-after-data", sql) == []
+
+
+def test_create_table_as_fills_the_table(linter):
+    sql = """create table if not exists public.copy as select 1 as id;
+alter table public.copy enable row level security;"""
+    assert len(linter.rule("rls-after-data", sql)) == 1
