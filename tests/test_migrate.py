@@ -199,3 +199,24 @@ def test_a_file_may_change_the_policies_of_its_own_tables(pg_server: Server, mak
     root = make_project({"20260101000000_base.sql": BASE + 'drop policy "members read" on public.orgs;\n'
                                                            "alter table public.orgs force row level security;"})
     assert _run(pg_server, root) == []
+
+
+def test_a_suppressed_statement_waives_its_table_for_the_dynamic_check(pg_server: Server, make_project) -> None:  # type: ignore[no-untyped-def]
+    later = """
+        -- harness: ignore foreign-policy storage.objects is the platform's table; bucket policies live here
+        drop policy if exists "own files" on storage.objects;
+        -- harness: ignore foreign-policy the same, inside a DO block
+        do $$ begin
+          execute 'create policy "own files" on storage.objects for select to authenticated using (owner = (select auth.uid()))';
+        end $$;
+        alter table public.orgs force row level security;
+    """
+    root = make_project({"20260101000000_base.sql": BASE, "20260102000000_later.sql": later})
+    findings = [f for f in _run(pg_server, root) if f.rule == "foreign-policy"]
+    assert [(f.table, f.file) for f in findings] == [("public.orgs", "supabase/migrations/20260102000000_later.sql")]
+
+
+def test_ignore_file_waives_every_table(pg_server: Server, make_project) -> None:  # type: ignore[no-untyped-def]
+    later = "-- harness: ignore-file foreign-policy the security team rewrote these on purpose\n" + FOREIGN["drop policy"]
+    root = make_project({"20260101000000_base.sql": BASE, "20260102000000_later.sql": later})
+    assert [f for f in _run(pg_server, root) if f.rule == "foreign-policy"] == []

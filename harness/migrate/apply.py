@@ -11,7 +11,8 @@ import psycopg
 
 from harness.findings import Finding, Severity
 from harness.lint.discovery import MigrationFile
-from harness.migrate.statements import SourceMap, Statement, split_statements
+from harness.lint.source import SourceText
+from harness.migrate.statements import Statement, split_statements
 
 RECORD = (
     "insert into supabase_migrations.schema_migrations (version, name, statements) values (%s, %s, %s)"
@@ -94,7 +95,7 @@ def _execute(conn: psycopg.Connection, statement: Statement, text: str, shown_pa
         if position and position.isdigit():
             # PostgreSQL counts characters from 1 within the statement we sent.
             offset += int(position) - 1
-        line, column = SourceMap(text).position(offset)
+        line, column = SourceText(text).position(offset)
         return ApplyError(
             file=shown_path,
             line=line,

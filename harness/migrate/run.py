@@ -14,6 +14,7 @@ from harness.findings import Finding, HarnessError, Severity
 from harness.lint.discovery import MigrationFile, discover_migrations
 from harness.migrate.apply import apply_all, apply_file
 from harness.migrate.foreign_policy import foreign_changes, read_surfaces
+from harness.migrate.waivers import foreign_policy_waivers
 from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
 
 Progress = Callable[[str], None]
@@ -63,7 +64,9 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
                 findings.append(error.to_finding("migration-error"))
                 break
             now = read_surfaces(conn)
-            findings.extend(foreign_changes(surfaces, now, file, creators))
+            waivers = foreign_policy_waivers(migration.sql)
+            findings.extend(f for f in foreign_changes(surfaces, now, file, creators)
+                            if not (f.table and waivers.waives(f.table)))
             creators.update({oid: file for oid in now.keys() - surfaces.keys()})
             surfaces = now
         snapshot = take_snapshot(conn) if error is None else None

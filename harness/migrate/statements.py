@@ -1,48 +1,18 @@
-"""Split a migration file into statements that know where they stand (1-based line and column)."""
+"""Split a migration file into statements that know where they start (a character offset)."""
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 from pglast import parser
+
+from harness.lint.source import skip_trivia
 
 
 @dataclass(frozen=True)
 class Statement:
     sql: str
     offset: int  # character offset of the statement's first token in the file
-
-
-class SourceMap:
-    """Character offsets of one text -> 1-based (line, column)."""
-
-    def __init__(self, text: str) -> None:
-        self._starts = [0]
-        for index, char in enumerate(text):
-            if char == "\n":
-                self._starts.append(index + 1)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
-
-
-def _skip_trivia(text: str, start: int, end: int) -> int:
-    """The offset of the first token at or after `start`: past blanks and comments."""
-    i = start
-    while i < end:
-        if text[i].isspace():
-            i += 1
-        elif text.startswith("--", i):
-            newline = text.find("\n", i)
-            i = end if newline == -1 else newline + 1
-        elif text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            i = end if close == -1 else close + 2
-        else:
-            break
-    return i
 
 
 def split_statements(text: str) -> list[Statement]:
@@ -54,8 +24,13 @@ def split_statements(text: str) -> list[Statement]:
         slices = parser.split(text, with_parser=False, only_slices=True)
     statements = []
     for piece in slices:
-        start = _skip_trivia(text, piece.start, piece.stop)
+        start = skip_trivia(text, piece.start, piece.stop)
         body = text[start : piece.stop].strip().rstrip(";").strip()
         if body:
             statements.append(Statement(sql=body, offset=start))
+    first = skip_trivia(text, 0, len(text))
+    if not statements and first < len(text):
+        # The scanner gives no slice at all for some broken files (an unclosed parenthesis): send the
+        # whole file, so the server reports the error instead of the file passing as empty.
+        statements.append(Statement(sql=text[first:].strip(), offset=first))
     return statements
