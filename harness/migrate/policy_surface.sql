@@ -9,8 +9,9 @@ select c.oid::bigint as table_oid,
                   'command', case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE'
                                            when 'd' then 'DELETE' else 'ALL' end,
                   'permissive', p.polpermissive,
-                  'roles', (select array_agg(case when rid = 0 then 'public' else pg_get_userbyid(rid)::text end
-                                             order by 1) from unnest(p.polroles) rid),
+                  'roles', (select array_agg(pr.name order by pr.name) from
+                            (select case when rid = 0 then 'public' else pg_get_userbyid(rid)::text end as name
+                             from unnest(p.polroles) rid) pr),
                   'using', pg_get_expr(p.polqual, p.polrelid),
                   'with check', pg_get_expr(p.polwithcheck, p.polrelid)))
          from pg_policy p where p.polrelid = c.oid), '{}'::jsonb) as policies,

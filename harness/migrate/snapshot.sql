@@ -89,8 +89,9 @@ select 'policy', format('%I on %I.%I', p.polname, r.nspname, r.relname),
          'command', case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE'
                                   when 'd' then 'DELETE' else 'ALL' end,
          'permissive', p.polpermissive,
-         'roles', (select array_agg(case when rid = 0 then 'public' else pg_get_userbyid(rid)::text end
-                                    order by 1) from unnest(p.polroles) rid),
+         'roles', (select array_agg(pr.name order by pr.name) from
+                   (select case when rid = 0 then 'public' else pg_get_userbyid(rid)::text end as name
+                    from unnest(p.polroles) rid) pr),
          'using', pg_get_expr(p.polqual, p.polrelid),
          'with check', pg_get_expr(p.polwithcheck, p.polrelid))
 from pg_policy p join rels r on r.oid = p.polrelid
@@ -140,7 +141,8 @@ from pg_default_acl d
 union all
 select 'publication', p.pubname,
        jsonb_build_object('all tables', p.puballtables,
-                          'tables', (select array_agg(format('%I.%I', pt.schemaname, pt.tablename)::text order by 1)
+                          'tables', (select array_agg(format('%I.%I', pt.schemaname, pt.tablename)::text
+                                                     order by pt.schemaname, pt.tablename)
                                      from pg_publication_tables pt where pt.pubname = p.pubname))
 from pg_publication p
 union all
@@ -152,7 +154,7 @@ union all
 select 'role', r.rolname,
        jsonb_build_object('login', r.rolcanlogin, 'superuser', r.rolsuper, 'inherit', r.rolinherit,
                           'bypass rls', r.rolbypassrls, 'create role', r.rolcreaterole, 'create db', r.rolcreatedb,
-                          'member of', (select array_agg(g.rolname::text order by 1) from pg_auth_members m
+                          'member of', (select array_agg(g.rolname::text order by g.rolname) from pg_auth_members m
                                         join pg_roles g on g.oid = m.roleid where m.member = r.oid),
                           'settings', (select to_jsonb(s.setconfig) from pg_db_role_setting s
                                        where s.setrole = r.oid and s.setdatabase = 0))
