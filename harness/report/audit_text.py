@@ -1,0 +1,79 @@
+"""The audit section of the text report: per table a grid, personas down, operations across, each
+cell what the database allowed against what the spec allows, leaks in red."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from harness.report.model import Report
+
+LEGEND = ("cell: the scope the database allowed (none, own, tenant, all); [red]leak[/] when more than the "
+          "spec, [yellow]denied[/] when less (the spec follows '≠'); * only part of that scope; "
+          "'+move' rows can be moved out of scope")
+
+
+def render_section(report: Report, console: Console, verbose: bool) -> None:
+    details = report.details["audit"]
+    console.print()
+    console.rule("[bold]Audit")
+    if details.get("skipped"):
+        console.print(f"[dim]nothing audited: {escape(details['skipped'])}[/]")
+        return
+    console.print(f"[dim]{escape(world_summary(details))}[/]", highlight=False)
+    for matrix in details["tables"]:
+        console.print(grid(matrix))
+    if details["tables"]:
+        console.print(f"[dim]{LEGEND}[/]", highlight=False)
+    if details.get("not_covered"):
+        names = ", ".join(details["not_covered"])
+        console.print(f"[dim]not in the access spec (catalog rules only): {escape(names)}[/]", highlight=False)
+
+
+def world_summary(details: dict[str, Any]) -> str:
+    world = details["world"]
+    if world is None:
+        return "no table has an access spec ([tables.\"schema.table\"] in harness.toml): only the catalog rules ran"
+    tables = [m for m in details["tables"] if m["kind"] == "table"]
+    views = [m for m in details["tables"] if m["kind"] == "view"]
+    both = "with members of both tenants" if world["multi_membership"] else "one tenant per member"
+    return (f"{len(world['tenants'])} tenants, {len(world['actors'])} actors ({both}), {len(tables)} tables, "
+            f"{len(views)} views, {world['probes']} probes, each rolled back")
+
+
+def grid(matrix: dict[str, Any]) -> Table:
+    title = matrix["table"]
+    if matrix["kind"] == "view":
+        title += f" (view of {matrix['view_of']})"
+    elif matrix.get("rls") is False:
+        title += " [bold red](RLS disabled)[/]"
+    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
+                  header_style="bold")
+    table.add_column("persona", no_wrap=True)
+    operations = matrix["operations"]
+    for operation in operations:
+        table.add_column(operation, min_width=len(operation))
+    for row in matrix["rows"]:
+        table.add_row(escape(row["persona"]), *[cell_text(row["cells"].get(op)) for op in operations])
+    return table
+
+
+def cell_text(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return "[dim]-[/]"
+    status = cell["status"]
+    if status == "not probed":
+        return f"[dim]not probed ({cell['spec']})[/]"
+    if status == "error":
+        return f"[bold magenta]error[/] [dim]≠ {cell['spec']}[/]"
+    observed = (cell["observed"] or "?") + ("*" if cell["partial"] else "")
+    move = "+move" if cell.get("moved") else ""
+    if status == "leak":
+        return f"[bold red]{observed}{move}[/] [dim]≠ {cell['spec']}[/]"
+    if status == "denied":
+        return f"[yellow]{observed}[/] [dim]≠ {cell['spec']}[/]"
+    return f"[green]{observed}[/]" if observed != "none" else "[dim]none[/]"
