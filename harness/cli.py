@@ -70,10 +70,10 @@ def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")
     return decorate
 
 
-def _check_output(output: Path | None) -> None:
-    """Fail before the work, not after it, when the report could not be written."""
+def _check_output(output: Path | None, option: str = "--output") -> None:
+    """Fail before the work, not after it, when a report could not be written."""
     if output is not None and not output.resolve().parent.is_dir():
-        raise HarnessError(f"--output {output}: the folder {output.resolve().parent} does not exist")
+        raise HarnessError(f"{option} {output}: the folder {output.resolve().parent} does not exist")
 
 
 def progress_printer(common: Common) -> Callable[[str], None]:
@@ -161,11 +161,26 @@ def test(common: Common, jobs: int | None, paths: tuple[Path, ...]) -> None:
 
 @cli.command()
 @common_options(("text", "json", "sarif", "junit"))
-def audit(common: Common) -> None:
-    """Cross-tenant leakage and catalog security rules."""
+@click.option("--html", "html_file", type=click.Path(path_type=Path), default=None,
+              help="Also write a self-contained HTML page (matrices and findings) to FILE.")
+@click.option("--project-ref", default=None, metavar="REF",
+              help="Compare a live Supabase project with the migrations (token from SUPABASE_ACCESS_TOKEN).")
+def audit(common: Common, html_file: Path | None, project_ref: str | None) -> None:
+    """Cross-tenant leakage and catalog security rules (or, with --project-ref, drift of a live project)."""
     from harness.commands import run_audit_command
 
-    emit(run_audit_command(common, progress_printer(common)), common)
+    _check_output(html_file, "--html")
+    if project_ref is not None:
+        from harness.remote.command import run_remote_audit
+
+        report = run_remote_audit(common, project_ref, progress_printer(common))
+    else:
+        report = run_audit_command(common, progress_printer(common))
+    if html_file is not None:
+        from harness.report.audit_html import render_audit_html
+
+        html_file.write_text(render_audit_html(report), encoding="utf-8")
+    emit(report, common)
 
 
 @cli.command()

@@ -216,7 +216,7 @@ def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Confi
     if not isinstance(explain_raw, list):
         top.fail("expected an array of tables ([[explain]])", "explain")
     targets = tuple(
-        _parse_explain(_Reader(source, item, f"explain[{i}]"), personas)
+        _parse_explain(_Reader(source, item, f"explain[{i}]"), personas, root)
         for i, item in enumerate(explain_raw)
     )
     names = [t.name for t in targets]
@@ -309,8 +309,8 @@ def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
     )
 
 
-def _parse_explain(r: _Reader, personas: tuple[str, ...]) -> ExplainTarget:
-    r.only(("name", "as", "rows", "seed", "query", "max_ms", "forbid_seq_scan"))
+def _parse_explain(r: _Reader, personas: tuple[str, ...], root: Path) -> ExplainTarget:
+    r.only(("name", "as", "rows", "seed", "seed_file", "query", "max_ms", "forbid_seq_scan"))
     name = r.text("name", None)
     if not name:
         r.fail("every [[explain]] target needs a name", "name")
@@ -324,11 +324,21 @@ def _parse_explain(r: _Reader, personas: tuple[str, ...]) -> ExplainTarget:
     for table in forbid:
         if "." not in table:
             r.fail(f"{table!r} must be schema-qualified", "forbid_seq_scan")
+    seed = r.text("seed", None)
+    seed_file = r.text("seed_file", None)
+    if seed is not None and seed_file is not None:
+        r.fail("give `seed` or `seed_file`, not both", "seed_file")
+    if seed_file is not None:
+        path = root / seed_file
+        try:
+            seed = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            r.fail(f"cannot read {seed_file}: {getattr(exc, 'strerror', None) or exc}", "seed_file")
     return ExplainTarget(
         name=name or "",
         persona=persona,
         rows=r.integer("rows", 1000, minimum=0) or 0,
-        seed=r.text("seed", None),
+        seed=seed,
         query=query or "",
         max_ms=r.number("max_ms"),
         forbid_seq_scan=forbid,

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from harness.config import Config
+from harness.engine.docker import DockerEngine
 from harness.engine.local import LocalEngine
+from harness.engine.url import UrlEngine
 from harness.engine.server import Server
 from harness.findings import HarnessError
 from harness.migrate.run import MigrationResult, migrate_template
@@ -30,6 +32,7 @@ class EngineOptions:
     db_url: str | None = None
     pg_bin: Path | None = None
     tcp_port: int | None = None
+    allow_remote: bool = False  # --i-know-this-is-not-production: a --db-url host that is not this machine
 
 
 def _quiet(_: str) -> None:
@@ -41,7 +44,7 @@ class Workspace:
         self.config = config
         self.options = options
         self.progress = progress
-        self._engine: LocalEngine | None = None
+        self._engine: LocalEngine | UrlEngine | DockerEngine | None = None
         self._server: Server | None = None
         self._migration: MigrationResult | None = None
         self._test_template: str | None = None
@@ -49,16 +52,22 @@ class Workspace:
         self.timings: dict[str, float] = {}
 
     def __enter__(self) -> "Workspace":
-        if self.options.engine != "local":
-            raise HarnessError(
-                f"--engine {self.options.engine} is not available in this version; use the default local engine"
-            )
         started = time.perf_counter()
         self.progress("starting PostgreSQL")
-        self._engine = LocalEngine(pg_bin=self.options.pg_bin, tcp_port=self.options.tcp_port, progress=self.progress)
+        self._engine = self._make_engine()
         self._server = self._engine.start()
         self.timings["engine_s"] = time.perf_counter() - started
         return self
+
+    def _make_engine(self) -> "LocalEngine | UrlEngine | DockerEngine":
+        options = self.options
+        if options.engine == "url":
+            if not options.db_url:
+                raise HarnessError("--engine url needs --db-url URL")
+            return UrlEngine(options.db_url, allow_remote=options.allow_remote, progress=self.progress)
+        if options.engine == "docker":
+            return DockerEngine(progress=self.progress)
+        return LocalEngine(pg_bin=options.pg_bin, tcp_port=options.tcp_port, progress=self.progress)
 
     def __exit__(self, *exc: object) -> None:
         if self._engine is not None:
@@ -70,6 +79,14 @@ class Workspace:
         if self._server is None:
             raise RuntimeError("the workspace is not open")
         return self._server
+
+    @property
+    def bindir(self) -> Path | None:
+        """The folder of the local server binaries (psql of the same version is there), if any."""
+        engine = self._engine
+        if isinstance(engine, LocalEngine) and engine.binaries is not None:
+            return engine.binaries.bindir
+        return None
 
     @property
     def migration(self) -> MigrationResult:
@@ -96,15 +113,26 @@ class Workspace:
             seed = self.config.project.seed
             if seed is not None and seed.is_file():
                 self.progress(f"applying {self.config.relative(seed)}")
+                text = seed.read_bytes()
                 try:
-                    conn.execute(seed.read_bytes())
+                    conn.execute(text)
                 except Exception as exc:  # psycopg.Error; a broken seed is the project's problem
-                    raise SeedError(self.config.relative(seed), str(exc).strip()) from None
+                    raise SeedError(self.config.relative(seed), str(exc).strip(), _error_line(exc, text)) from None
         return name
 
 
 class SeedError(Exception):
-    def __init__(self, file: str, message: str) -> None:
+    def __init__(self, file: str, message: str, line: int | None = None) -> None:
         super().__init__(f"{file}: {message}")
         self.file = file
         self.message = message
+        self.line = line
+
+
+def _error_line(exc: Exception, script: bytes) -> int | None:
+    """The line of a script's syntax or name error (the server gives a character position)."""
+    position = getattr(getattr(exc, "diag", None), "statement_position", None)
+    if not position:
+        return None
+    text = script.decode("utf-8", errors="replace")
+    return text.count("\n", 0, int(position) - 1) + 1

@@ -81,3 +81,20 @@ def test_the_subjects_configuration_is_valid() -> None:
         pytest.skip("the subject's harness.toml is not written yet")
     config = load_config(REPO)
     assert "public.peer_mentor_certifications" in config.tables
+
+
+def test_explain_seed_can_live_in_a_file(tmp_path: Path) -> None:
+    (tmp_path / "seed.sql").write_text("insert into t select generate_series(1, {rows});")
+    _write(tmp_path, "[[explain]]\nname = 'q'\nquery = 'select 1'\nseed_file = 'seed.sql'\n")
+    [target] = load_config(tmp_path).explain
+    assert target.seed == "insert into t select generate_series(1, {rows});"
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("seed_file = 'missing.sql'\n", r"\[explain\[0\].seed_file\] cannot read missing.sql"),
+    ("seed_file = 'x.sql'\nseed = 'select 1'\n", r"give `seed` or `seed_file`, not both"),
+])
+def test_explain_seed_file_mistakes(tmp_path: Path, extra: str, message: str) -> None:
+    _write(tmp_path, "[[explain]]\nname = 'q'\nquery = 'select 1'\n" + extra)
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path)

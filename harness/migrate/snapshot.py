@@ -91,12 +91,12 @@ def _attribute_changes(kind: str, name: str, old: dict[str, Any], new: dict[str,
         a, b = old.get(attribute), new.get(attribute)
         if a == b:
             continue
-        text = f"{kind} {name}: {attribute} changed from {_show(a)} to {_show(b)}"
+        text = f"{kind} {name}: {attribute} changed from {show_value(a)} to {show_value(b)}"
         out.append(Change(kind, name, "changed", text, {attribute: a}, {attribute: b}))
     return out
 
 
-def _show(value: Any, limit: int = 160) -> str:
+def show_value(value: Any, limit: int = 160) -> str:
     if value is None:
         return "none"
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)

@@ -34,6 +34,10 @@ class SuiteResult:
     elapsed_s: float = 0.0
     error: str | None = None  # the suite died (SQL error, bail out, plan mismatch)
     raw_tap: str = ""
+    stderr: str = ""  # what psql printed there: notices, the error that stopped it
+    exit_code: int = 0  # psql's: 3 when ON_ERROR_STOP stopped the script
+    bail_out: str | None = None  # the reason of a `Bail out!` line
+    parse_errors: list[str] = field(default_factory=list)  # as pg_prove words them ("Bad plan. ...")
 
     @property
     def ok(self) -> bool:

@@ -122,7 +122,15 @@ comment on function public.get_user_role() is
   'Role (peer_mentor, coordinator, org_admin) of the signed-in user, or NULL when there is no '
   'profile. Use it in policies as (select public.get_user_role()).';
 
-create or replace function public.get_organisation_member_ids()
+-- The member list is a policy building block, not something to hand out: it lives in `private`, a
+-- schema the API does not expose, so no one can call it through /rpc and enumerate an organisation's
+-- members (a peer mentor may only see their own profile). Policies still call it as the caller.
+create schema if not exists private;
+comment on schema private is
+  'Helpers for row level security policies. Not in the API''s exposed schemas: callable from policies, not over /rpc.';
+grant usage on schema private to authenticated, service_role;
+
+create or replace function private.get_organisation_member_ids(caller_role text default null)
 returns uuid[]
 language sql
 stable
@@ -133,21 +141,24 @@ as $$
   from public.users as me
   join public.users as member on member.organisation_id = me.organisation_id
   where me.id = (select auth.uid())
+    and (caller_role is null or me.role = caller_role)
 $$;
 
-comment on function public.get_organisation_member_ids() is
+comment on function private.get_organisation_member_ids(text) is
   'Ids of every member (public.users) of the signed-in user''s organisation, the user included; '
-  'empty without a profile. For tables whose rows belong to a member: '
-  'member_id = any ((select public.get_organisation_member_ids())::uuid[]) is one array, computed '
-  'once per statement, and an index condition on member_id (the cast keeps the sub-select scalar).';
+  'empty without a profile, and empty when caller_role is given and is not the user''s role. For '
+  'tables whose rows belong to a member: member_id = any ((select '
+  'private.get_organisation_member_ids(''coordinator''))::uuid[]) is one array, computed once per '
+  'statement, and an index condition on member_id (the cast keeps the sub-select scalar). Testing the '
+  'role inside, not beside, keeps the other roles'' queries from scanning the whole organisation.';
 
 -- Supabase grants every new function in public to anon; these answer nothing useful without a user.
 revoke execute on function public.get_user_organisation_id() from public, anon;
 revoke execute on function public.get_user_role() from public, anon;
-revoke execute on function public.get_organisation_member_ids() from public, anon;
+revoke execute on function private.get_organisation_member_ids(text) from public, anon;
 grant execute on function public.get_user_organisation_id() to authenticated, service_role;
 grant execute on function public.get_user_role() to authenticated, service_role;
-grant execute on function public.get_organisation_member_ids() to authenticated, service_role;
+grant execute on function private.get_organisation_member_ids(text) to authenticated, service_role;
 revoke execute on function public.set_updated_at() from public, anon, authenticated;
 
 -- -------------------------------------------------------------------------------------------------

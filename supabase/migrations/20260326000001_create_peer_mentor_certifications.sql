@@ -168,9 +168,12 @@ comment on column public.peer_mentor_certifications.updated_at is 'Set to now() 
 create index if not exists peer_mentor_certifications_peer_mentor_id_status_idx
   on public.peer_mentor_certifications (peer_mentor_id, status);
 
--- Nightly expiry: active rows whose expires_at has passed.
+-- Nightly expiry: active rows whose expires_at has passed. Partial, so it holds only the rows the
+-- job can still change: a plain (expires_at) index walks every row that ever expired and filters
+-- them away (measured at 1 000 000 rows: 173-308 ms plain, 0.6-0.8 ms partial).
 create index if not exists peer_mentor_certifications_expires_at_idx
-  on public.peer_mentor_certifications (expires_at);
+  on public.peer_mentor_certifications (expires_at)
+  where status = 'active';
 
 create or replace trigger peer_mentor_certifications_set_updated_at
   before update on public.peer_mentor_certifications
@@ -182,9 +185,10 @@ revoke all on table public.peer_mentor_certifications from anon;
 revoke truncate, references, trigger on table public.peer_mentor_certifications from authenticated;
 
 -- -------------------------------------------------------------------------------------------------
--- Policies. The helpers run once per statement ((select ...) becomes an InitPlan);
--- get_organisation_member_ids() is SECURITY DEFINER, so it reads public.users without depending on
--- public.users' own policies.
+-- Policies. The helpers run once per statement ((select ...) becomes an InitPlan).
+-- private.get_organisation_member_ids(role) is SECURITY DEFINER, so it reads public.users without
+-- depending on public.users' own policies, and returns nothing unless the caller has that role, so
+-- a peer mentor's query does not scan the whole organisation's rows.
 -- -------------------------------------------------------------------------------------------------
 drop policy if exists "Peer mentors can view their own certifications" on public.peer_mentor_certifications;
 create policy "Peer mentors can view their own certifications"
@@ -200,8 +204,7 @@ create policy "Coordinators can view certifications in their organisation"
   for select
   to authenticated
   using (
-    (select public.get_user_role()) = 'coordinator'
-    and peer_mentor_id = any ((select public.get_organisation_member_ids())::uuid[])
+    peer_mentor_id = any ((select private.get_organisation_member_ids('coordinator'))::uuid[])
   );
 
 drop policy if exists "Coordinators can add certifications in their organisation"
@@ -211,8 +214,7 @@ create policy "Coordinators can add certifications in their organisation"
   for insert
   to authenticated
   with check (
-    (select public.get_user_role()) = 'coordinator'
-    and peer_mentor_id = any ((select public.get_organisation_member_ids())::uuid[])
+    peer_mentor_id = any ((select private.get_organisation_member_ids('coordinator'))::uuid[])
   );
 
 drop policy if exists "Coordinators can update certifications in their organisation"
@@ -222,12 +224,10 @@ create policy "Coordinators can update certifications in their organisation"
   for update
   to authenticated
   using (
-    (select public.get_user_role()) = 'coordinator'
-    and peer_mentor_id = any ((select public.get_organisation_member_ids())::uuid[])
+    peer_mentor_id = any ((select private.get_organisation_member_ids('coordinator'))::uuid[])
   )
   with check (
-    (select public.get_user_role()) = 'coordinator'
-    and peer_mentor_id = any ((select public.get_organisation_member_ids())::uuid[])
+    peer_mentor_id = any ((select private.get_organisation_member_ids('coordinator'))::uuid[])
   );
 
 drop policy if exists "Org admins can manage certifications in their organisation"
@@ -237,12 +237,10 @@ create policy "Org admins can manage certifications in their organisation"
   for all
   to authenticated
   using (
-    (select public.get_user_role()) = 'org_admin'
-    and peer_mentor_id = any ((select public.get_organisation_member_ids())::uuid[])
+    peer_mentor_id = any ((select private.get_organisation_member_ids('org_admin'))::uuid[])
   )
   with check (
-    (select public.get_user_role()) = 'org_admin'
-    and peer_mentor_id = any ((select public.get_organisation_member_ids())::uuid[])
+    peer_mentor_id = any ((select private.get_organisation_member_ids('org_admin'))::uuid[])
   );
 
 -- -------------------------------------------------------------------------------------------------

@@ -113,10 +113,10 @@ select trigger_is('public', 'peer_mentor_certifications', 'peer_mentor_certifica
 -- helpers: SECURITY DEFINER with an empty search_path
 select is_definer('public', 'get_user_organisation_id', array[]::name[], 'get_user_organisation_id() is SECURITY DEFINER');
 select is_definer('public', 'get_user_role', array[]::name[], 'get_user_role() is SECURITY DEFINER');
-select is_definer('public', 'get_organisation_member_ids', array[]::name[], 'get_organisation_member_ids() is SECURITY DEFINER');
+select is_definer('private', 'get_organisation_member_ids', array['text']::name[], 'private.get_organisation_member_ids(text) is SECURITY DEFINER');
 select is_empty(
   $$ select p.oid::regprocedure::text from pg_proc as p
-      where p.pronamespace = 'public'::regnamespace
+      where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
         and p.proname in ('get_user_organisation_id', 'get_user_role', 'get_organisation_member_ids',
                           'is_valid_renewal_history', 'is_valid_renewal_history_entry', 'is_iso8601_timestamptz',
                           'renew_peer_mentor_certification', 'expire_peer_mentor_certifications', 'set_updated_at')
