@@ -8,20 +8,26 @@ Fixtures (nothing starts unless a test asks for one):
 - `harness_workspace`  session: a running PostgreSQL with the project's migrations applied once
 - `harness_template`   session: the name of the migrated template database (helpers + seed loaded)
 - `harness_db`         function: a fresh database cloned from the template, dropped afterwards
+- `harness_world`      function: tenants A and B with one member of every role each, in `harness_db`
+- `as_persona`         function: as_persona("coordinator", tenant="B") / ("anon") / ("authenticated")
+                       -> a connection to `harness_db` whose every query runs as that persona,
+                       exactly as PostgREST runs a request (one transaction each, role + JWT claims)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import psycopg
 import pytest
 
 from harness.config import Config, load_config
 from harness.engine.server import Server
+from harness.personas import PersonaConnection
 from harness.workspace import Workspace
+from harness.world import World, create_world, plan_world
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -71,3 +77,29 @@ def harness_template(harness_workspace: Workspace) -> str:
 def harness_db(harness_workspace: Workspace, harness_template: str) -> Iterator[HarnessDatabase]:
     with harness_workspace.server.scratch_database(harness_template, "pytest") as name:
         yield HarnessDatabase(harness_workspace.server, name)
+
+
+@pytest.fixture
+def harness_world(harness_db: HarnessDatabase, harness_config: Config) -> World:
+    world = plan_world(harness_config.tenancy)
+    with harness_db.connect() as conn:
+        create_world(conn, world)
+    return world
+
+
+AsPersona = Callable[..., PersonaConnection]
+
+
+@pytest.fixture
+def as_persona(harness_db: HarnessDatabase, harness_world: World) -> Iterator[AsPersona]:
+    opened: list[PersonaConnection] = []
+
+    def connect(name: str, tenant: str = "A", rollback: bool = False) -> PersonaConnection:
+        persona = harness_world.persona(name, tenant)
+        connection = PersonaConnection(harness_db.connect(), persona, rollback=rollback)
+        opened.append(connection)
+        return connection
+
+    yield connect
+    for connection in opened:
+        connection.close()

@@ -19,7 +19,7 @@ from harness.explain.model import ExplainResult, TargetResult
 from harness.explain.placeholders import render
 from harness.explain.plan import analyse
 from harness.explain.seed import Seeded, SeedKey, quoted, seed_database
-from harness.explain.world import World, plan_world
+from harness.world import World, plan_world
 from harness.findings import HarnessError
 from harness.personas import Persona
 from harness.workspace import Workspace

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import psycopg
 
 from harness.engine.server import Server
-from harness.explain.world import World, WorldError, create_world
+from harness.world import World, WorldError, create_world
 from harness.findings import HarnessError
 
 

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from harness.config import Tenancy
 from harness.explain.placeholders import render
-from harness.explain.world import plan_world
+from harness.world import plan_world
 from harness.findings import Finding, Severity
 from harness.report.explain_junit import explain_findings, explain_testcases
 from harness.report.explain_text import render_section

@@ -1,11 +1,10 @@
-"""A minimal two-tenant world from `[tenancy]`, so explain targets can run as "coordinator" etc.
+"""A small two-tenant world from `[tenancy]`: who explain targets and pytest fixtures run as.
 
 Tenants A and B, one member of every role in each (a real auth.users row, then the `member`
 template), and one signed-in user with no membership. Ids are fixed (uuid5), so plans and seeds
-are reproducible. The audit builds a fuller world (two members per role, a member of both
-tenants); this one only has to give every persona a user.
-
-# TODO(lead): merge with harness/audit's world builder once both have settled.
+are reproducible. The audit builds a fuller world of its own (two members per role, a member of
+both tenants, forged-metadata attackers), because proving the spec needs more people than running
+as one.
 """
 
 from __future__ import annotations
@@ -37,23 +36,26 @@ class World:
     outsider: uuid.UUID  # signed in, member of nothing
     tenancy: Tenancy
 
-    def persona(self, name: str) -> Persona:
-        """The persona a target runs `as`: tenant A's member of that role, or a built-in one."""
+    def persona(self, name: str, tenant: str = "A") -> Persona:
+        """`tenant`'s member of the role `name`, or a built-in persona (service_role, anon, authenticated)."""
         if name == "service_role":
             return SERVICE_ROLE
         if name == "anon":
             return ANON
         if name == "authenticated":
             return member(name, self.outsider, _email("outsider"))
-        user_id = self.members[("A", name)]
-        claims = user_claims(user_id, _email(f"{name}.a"))
-        extra = _extra_claims(self.tenancy, self.tenants["A"], user_id, name)
+        if (tenant, name) not in self.members:
+            known = ", ".join(("service_role", "anon", "authenticated", *self.tenancy.roles))
+            raise KeyError(f"no persona {name!r} in tenant {tenant!r} (personas: {known}; tenants: A, B)")
+        user_id = self.members[(tenant, name)]
+        claims = user_claims(user_id, _email(f"{name}.{tenant.lower()}"))
+        extra = _extra_claims(self.tenancy, self.tenants[tenant], user_id, name)
         for key, value in extra.items():
             if isinstance(value, dict) and isinstance(claims.get(key), dict):
                 claims[key] = {**claims[key], **value}
             else:
                 claims[key] = value
-        return Persona(name=name, role="authenticated", claims=claims, user_id=user_id, tenant="A")
+        return Persona(name=name, role="authenticated", claims=claims, user_id=user_id, tenant=tenant)
 
     def placeholder_user(self, persona: Persona) -> uuid.UUID:
         if persona.user_id is not None:
