@@ -22,7 +22,7 @@ from harness.report import FORMATS, renderer
 from harness.report.model import Report
 from harness.workspace import EngineOptions
 
-ERR = Console(stderr=True, highlight=False)
+ERR = Console(stderr=True, highlight=False, soft_wrap=True)  # messages hold paths: never hard-wrap them
 
 
 def _project_option(f: Callable[..., Any]) -> Callable[..., Any]:
