@@ -131,6 +131,7 @@ def _tests(workspace: Workspace, progress: Progress) -> _Outcome:
     run = run_suites(workspace, None, os.cpu_count() or 1, progress)
     outcome = _Outcome()
     outcome.findings, outcome.suites = list(run.findings), list(run.suites)
+    outcome.details["test"] = run.details
     return outcome
 
 

@@ -28,6 +28,12 @@ CONTRACT_RULES = {
     "catalog/security-definer-view": "A view in an API schema reads an RLS-protected table with its owner's rights.",
     "explain/seq-scan": "The plan of an explain target scans a table sequentially where the target forbids it.",
     "explain/too-slow": "The median execution time of an explain target is over its budget.",
+    # Rules beyond the contract's table (it may grow):
+    "test/seed-error": "The project's seed file does not apply after the migrations, so no suite can run.",
+    "explain/query-error": "An explain target's query fails under its persona.",
+    "audit/policy-drift": "A live project's policies, RLS flags, grants or policy functions differ from the migrations.",
+    "audit/not-covered": "A table in an API schema has no access spec; only the catalog rules checked it.",
+    "audit/insert-not-probed": "A table has no row template, so inserts into it were not probed.",
 }
 
 
