@@ -7,8 +7,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from harness.options import Common
+from harness.command_run import command_run
 from harness.findings import HarnessError
+from harness.options import Common
 from harness.report.model import Report
 from harness.workspace import Workspace
 
@@ -16,22 +17,16 @@ Progress = Callable[[str], None]
 
 
 def run_migrate_command(common: Common, progress: Progress) -> Report:
-    config = common.config()
-    report = Report(command="migrate")
-    started = time.perf_counter()
-    with Workspace(config, common.engine, progress) as workspace:
-        from harness.migrate.run import check_idempotency
+    from harness.migrate.run import check_idempotency
 
+    with command_run(common, "migrate", progress) as (workspace, report):
         migration = workspace.migration
-        report.extend(migration.findings)
-        report.extend(check_idempotency(workspace.server, config, migration, progress))
-        report.timings.update(workspace.timings)
-        report.timings.update(migration.timings)
+        report.extend(check_idempotency(workspace.server, workspace.config, migration, progress))
+        report.timings["migrate"] = migration.timings.get("apply_s", 0.0) + migration.timings.get("idempotency_s", 0.0)
         report.details["migrate"] = {
-            "migrations": [config.relative(m.path) for m in migration.migrations],
+            "migrations": [workspace.config.relative(m.path) for m in migration.migrations],
             "applied": migration.applied,
         }
-    report.timings["migrate"] = report.timings["total_s"] = time.perf_counter() - started
     return report
 
 
