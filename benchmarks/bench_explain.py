@@ -26,6 +26,7 @@ from harness.explain.runner import run_targets  # noqa: E402
 from harness.findings import HarnessError  # noqa: E402
 from harness.workspace import Workspace  # noqa: E402
 
+
 def targets_config(project: Path) -> Config:
     config = load_config(project)
     if not config.explain:

@@ -7,18 +7,18 @@ import os
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
-from contextlib import contextmanager
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
 from harness import __version__
-from harness.options import Common
 from harness.findings import ExitCode, HarnessError
-from harness.report import FORMATS, renderer
+from harness.options import Common
+from harness.report import renderer
 from harness.report.model import Report
 from harness.workspace import EngineOptions
 

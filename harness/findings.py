@@ -6,7 +6,7 @@ Checks return findings and never print; renderers print findings and never compu
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 CHECKS = ("migrate", "lint", "test", "audit", "catalog", "explain")

@@ -16,8 +16,8 @@ from typing import Callable
 from harness.config import Config
 from harness.engine.docker import DockerEngine
 from harness.engine.local import LocalEngine
-from harness.engine.url import UrlEngine
 from harness.engine.server import Server
+from harness.engine.url import UrlEngine
 from harness.findings import HarnessError
 from harness.migrate.run import MigrationResult, migrate_template
 

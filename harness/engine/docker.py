@@ -24,8 +24,9 @@ READY_TIMEOUT_S = 120.0
 
 def docker_client() -> Any:
     """A connected Docker SDK client, or a HarnessError that says what is missing."""
+    docker: Any
     try:
-        import docker  # type: ignore[import-not-found]
+        import docker
     except ImportError:
         docker = None
     if not hasattr(docker, "from_env"):  # absent, or a stray `docker/` folder on the path

@@ -199,7 +199,7 @@ def _start_postgres(
             start_new_session=True,  # Ctrl-C reaches us, and we stop it in order
             preexec_fn=_die_with_parent,
             env=run_as.env(),
-            **run_as.popen_kwargs(),  # type: ignore[arg-type]
+            **run_as.popen_kwargs(),
         )
     process = _Process(popen, log)
     server = Server(host=str(socket_dir), port=port, tcp_port=tcp_port, clone_strategy="file_copy")
@@ -339,7 +339,7 @@ def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:
             capture_output=True,
             text=True,
             env=run_as.env(),
-            **run_as.popen_kwargs(),  # type: ignore[arg-type]
+            **run_as.popen_kwargs(),
         )
         if initdb.returncode != 0:
             raise HarnessError(f"initdb failed: {initdb.stderr.strip() or initdb.stdout.strip()}")

@@ -10,9 +10,9 @@ import itertools
 import os
 import secrets
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator
-from contextlib import contextmanager
 from urllib.parse import quote
 
 import psycopg

@@ -19,10 +19,10 @@ from harness.explain.model import ExplainResult, TargetResult
 from harness.explain.placeholders import render
 from harness.explain.plan import analyse
 from harness.explain.seed import Seeded, SeedKey, quoted, seed_database
-from harness.world import World, plan_world
 from harness.findings import HarnessError
 from harness.personas import Persona
 from harness.workspace import Workspace
+from harness.world import World, plan_world
 
 Progress = Callable[[str], None]
 SYNTAX_ERROR = "42601"  # the target's own mistake: exit 2, not a finding

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import psycopg
 
 from harness.engine.server import Server
-from harness.world import World, WorldError, create_world
 from harness.findings import HarnessError
+from harness.world import World, WorldError, create_world
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from harness.config import Config
@@ -14,8 +15,8 @@ from harness.findings import Finding, HarnessError, Severity
 from harness.lint.discovery import MigrationFile, discover_migrations
 from harness.migrate.apply import apply_all, apply_file
 from harness.migrate.foreign_policy import foreign_changes, read_surfaces
-from harness.migrate.waivers import foreign_policy_waivers
 from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
+from harness.migrate.waivers import foreign_policy_waivers
 
 Progress = Callable[[str], None]
 
@@ -112,7 +113,7 @@ def check_idempotency(server: Server, config: Config, result: MigrationResult, p
 
 
 def _attribute(
-    server: Server, result: MigrationResult, changes: list[Change], shown: dict[object, str]
+    server: Server, result: MigrationResult, changes: list[Change], shown: dict[Path, str]
 ) -> dict[tuple[str, str], str]:
     """Which file of the second pass first made each change (only run when something changed)."""
     assert result.template is not None and result.snapshot is not None

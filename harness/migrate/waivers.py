@@ -11,8 +11,16 @@ import re
 from dataclasses import dataclass, field
 
 from pglast import parse_sql
-from pglast.ast import (AlterPolicyStmt, AlterTableStmt, CreatePolicyStmt, DoStmt, DropStmt, Node, RangeVar,
-                        String)
+from pglast.ast import (
+    AlterPolicyStmt,
+    AlterTableStmt,
+    CreatePolicyStmt,
+    DoStmt,
+    DropStmt,
+    Node,
+    RangeVar,
+    String,
+)
 from pglast.enums import ObjectType
 from pglast.parser import ParseError
 

@@ -9,11 +9,11 @@ from rich.console import Console
 
 from harness.config import Tenancy
 from harness.explain.placeholders import render
-from harness.world import plan_world
 from harness.findings import Finding, Severity
 from harness.report.explain_junit import explain_findings, explain_testcases
 from harness.report.explain_text import render_section
 from harness.report.model import Report
+from harness.world import plan_world
 
 TENANCY = Tenancy(tenant="t", member="m", roles=("peer_mentor", "coordinator"),
                   claims='{"app_metadata": {"organisation_id": "{tenant}", "role": "{role}"}}')

@@ -22,7 +22,15 @@ from pglast.enums import AlterPublicationAction, AlterTableType, ObjectType, Sub
 
 from harness.findings import Severity
 from harness.lint.model import table_of
-from harness.lint.nodes import dotted, drop_keys, iter_nodes, object_kind, qualify, relation_name, role_names
+from harness.lint.nodes import (
+    dotted,
+    drop_keys,
+    iter_nodes,
+    object_kind,
+    qualify,
+    relation_name,
+    role_names,
+)
 from harness.lint.rules.base import Hit, LintContext, Rule
 from harness.lint.statement import Statement
 

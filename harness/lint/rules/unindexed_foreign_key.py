@@ -12,7 +12,12 @@ from typing import Iterable, Iterator
 from pglast import ast
 
 from harness.findings import Severity
-from harness.lint.nodes import KeyConstraint, added_elements, relation_name, table_elements
+from harness.lint.nodes import (
+    KeyConstraint,
+    added_elements,
+    relation_name,
+    table_elements,
+)
 from harness.lint.rules.base import Hit, LintContext, Rule
 from harness.lint.statement import Statement
 
