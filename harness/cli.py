@@ -6,10 +6,8 @@ import functools
 import os
 import signal
 import sys
-import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import click
 from rich.console import Console
@@ -17,10 +15,9 @@ from rich.markup import escape
 
 from harness import __version__
 from harness.findings import ExitCode, HarnessError
-from harness.options import Common
+from harness.options import Common, EngineOptions
 from harness.report import renderer
 from harness.report.model import Report
-from harness.workspace import EngineOptions
 
 ERR = Console(stderr=True, highlight=False, soft_wrap=True)  # messages hold paths: never hard-wrap them
 
@@ -106,15 +103,6 @@ def emit(report: Report, common: Common) -> None:
         else:
             sys.stdout.write(text)
     raise SystemExit(int(report.exit_code))
-
-
-@contextmanager
-def timed(report: Report, key: str) -> Iterator[None]:
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        report.timings[key] = report.timings.get(key, 0.0) + time.perf_counter() - started
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,4 +1,4 @@
-"""The options every command shares, as the CLI parsed them."""
+"""The options every command shares, as the CLI parsed them, and where PostgreSQL comes from."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.config import Config, load_config
-from harness.workspace import EngineOptions
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    engine: str = "local"  # local | docker | url
+    db_url: str | None = None
+    pg_bin: Path | None = None
+    tcp_port: int | None = None
+    allow_remote: bool = False  # --i-know-this-is-not-production: a --db-url host that is not this machine
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from harness.config import Config
+from harness.options import EngineOptions
 from harness.engine.docker import DockerEngine
 from harness.engine.local import LocalEngine
 from harness.engine.server import Server
@@ -24,15 +25,6 @@ from harness.migrate.run import MigrationResult, migrate_template
 Progress = Callable[[str], None]
 
 HELPERS_SQL = Path(__file__).resolve().parent.parent / "pgtap" / "supabase_test_helpers.sql"
-
-
-@dataclass(frozen=True)
-class EngineOptions:
-    engine: str = "local"  # local | docker | url
-    db_url: str | None = None
-    pg_bin: Path | None = None
-    tcp_port: int | None = None
-    allow_remote: bool = False  # --i-know-this-is-not-production: a --db-url host that is not this machine
 
 
 def _quiet(_: str) -> None:

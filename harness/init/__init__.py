@@ -8,7 +8,8 @@ from typing import Callable
 from harness.config import load_config
 from harness.findings import HarnessError
 from harness.init.draft import draft, read_tables
-from harness.workspace import EngineOptions, Workspace
+from harness.options import EngineOptions
+from harness.workspace import Workspace
 
 
 def init_project(project: Path, options: EngineOptions, progress: Callable[[str], None]) -> Path:

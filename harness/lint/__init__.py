@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from harness.findings import Finding, HarnessError, sort_findings
 from harness.lint.discovery import discover_migrations, display_path, read_sql
-from harness.lint.engine import SourceFile, lint_sources
 
 if TYPE_CHECKING:
     from harness.config import Config
@@ -18,6 +17,10 @@ def lint_project(config: Config, files: list[Path] | None = None) -> list[Findin
 
     A file given that is not one of the project's migrations is linted after all of them.
     """
+    # The engine pulls in pglast and every rule; importing it here keeps `harness.lint.discovery`
+    # (which the database side uses) cheap.
+    from harness.lint.engine import SourceFile, lint_sources
+
     root = config.root
     migrations, findings = discover_migrations(config.project.migrations, root)
     sources = [SourceFile(display_path(m.path, root), m.sql) for m in migrations]
@@ -37,4 +40,4 @@ def lint_project(config: Config, files: list[Path] | None = None) -> list[Findin
     return sort_findings(findings + lint_sources(sources, config.project.api_schemas, only))
 
 
-__all__ = ["lint_project", "lint_sources", "SourceFile", "discover_migrations"]
+__all__ = ["lint_project", "discover_migrations"]

@@ -18,7 +18,7 @@ from harness.options import Common
 from harness.remote import errors
 from harness.remote.command import run_remote_audit
 from harness.report.model import Report
-from harness.workspace import EngineOptions
+from harness.options import EngineOptions
 
 from .conftest import REF, REPO, TOKEN, plant
 from .standin import StandIn
