@@ -36,6 +36,9 @@ join seed_organisations as o on o.k = g % (select count(*) from seed_organisatio
 
 create temporary table seed_mentors on commit drop as
 select id, (row_number() over (order by id) - 1)::int as k from public.users where role = 'peer_mentor';
+-- Temporary tables have no statistics until analyzed: without them the join below is a nested loop
+-- over every (certification, mentor) pair (1.2 s at 10 000 rows instead of 0.1 s).
+analyze seed_mentors;
 
 insert into public.peer_mentor_certifications
   (peer_mentor_id, certification_type, issued_at, expires_at, status, renewal_history)

@@ -118,7 +118,7 @@ select is_empty(
   $$ select p.oid::regprocedure::text from pg_proc as p
       where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
         and p.proname in ('get_user_organisation_id', 'get_user_role', 'get_organisation_member_ids',
-                          'is_valid_renewal_history', 'is_valid_renewal_history_entry', 'is_iso8601_timestamptz',
+                          'is_valid_renewal_history',
                           'renew_peer_mentor_certification', 'expire_peer_mentor_certifications', 'set_updated_at')
         and not coalesce(p.proconfig @> array['search_path=""'], false) $$,
   'every function of the migrations pins search_path to empty');
