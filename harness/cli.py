@@ -6,6 +6,7 @@ import functools
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -73,19 +74,49 @@ def _check_output(output: Path | None, option: str = "--output") -> None:
         raise HarnessError(f"{option} {output}: the folder {output.resolve().parent} does not exist")
 
 
-def progress_printer(common: Common) -> Callable[[str], None]:
-    """Progress on stderr for people: when stderr is a terminal, or with -v."""
-    if not (common.verbose or ERR.is_terminal):
-        return lambda _message: None
+class ProgressDisplay:
+    """Progress for people, on stderr. On a terminal: one live status line (a spinner and the latest
+    step). With -v: every step on its own line. Otherwise (CI logs, pipes): nothing."""
 
-    def say(message: str) -> None:
-        ERR.print(f"[dim]· {message}[/]")
+    current: "ProgressDisplay | None" = None
 
-    return say
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.live = ERR.is_terminal and not verbose
+        self._status: Any = None
+        self._lock = threading.Lock()
+        ProgressDisplay.current = self
+
+    def __call__(self, message: str) -> None:
+        if self.verbose:
+            ERR.print(f"[dim]· {escape(message)}[/]")
+        elif self.live:
+            with self._lock:
+                if self._status is None:
+                    self._status = ERR.status(escape(message), spinner="dots")
+                    self._status.start()
+                else:
+                    self._status.update(escape(message))
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._status is not None:
+                self._status.stop()
+                self._status = None
+
+    @classmethod
+    def stop_current(cls) -> None:
+        if cls.current is not None:
+            cls.current.stop()
+
+
+def progress_printer(common: Common) -> ProgressDisplay:
+    return ProgressDisplay(common.verbose)
 
 
 def emit(report: Report, common: Common) -> None:
     """Render the report in the chosen format to stdout or --output, then exit with its code."""
+    ProgressDisplay.stop_current()
     if common.fmt == "text":
         if common.output:
             with open(common.output, "w", encoding="utf-8") as handle:
@@ -205,25 +236,33 @@ def up(project: Path, port: int | None, pg_bin: Path | None, verbose: bool) -> N
     raise SystemExit(run_up_command(common, progress_printer(common)))
 
 
-def _not_yet(name: str, issue: str) -> Callable[..., None]:
-    def command(**_: Any) -> None:
-        raise HarnessError(f"`harness {name}` is not available in this version yet ({issue})")
+@cli.command()
+@common_options(("text", "json", "junit"))
+@click.option("--min-score", type=click.FloatRange(0, 100), default=None, metavar="N",
+              help="Fail (exit 1) when the mutation score is below N percent.")
+@click.option("--with-audit", is_flag=True, help="Also audit the mutants the suites let through.")
+@click.option("-j", "jobs", type=click.IntRange(min=1), default=None,
+              help="Mutants judged at once (default: twice the cores; each one waits on psql and clones).")
+def mutate(common: Common, min_score: float | None, with_audit: bool, jobs: int | None) -> None:
+    """Mutation score of the project's own suites (and, with --with-audit, the audit)."""
+    from harness.mutate.command import run_mutate_command
 
-    return command
+    jobs = jobs or 2 * (os.cpu_count() or 1)
+    report = run_mutate_command(common, min_score, with_audit, jobs, progress_printer(common))
+    emit(report, common)
 
 
-cli.command(name="mutate", help="Mutation score of the project's own suites (not available yet).")(
-    click.option("--project", type=click.Path(path_type=Path), default=Path("."))(
-        click.option("--min-score", type=float, default=None)(_not_yet("mutate", "planned: mutation testing"))
-    )
-)
-cli.command(name="emit", help="Native pgTAP suites generated from the access spec (not available yet).")(
-    click.option("--project", type=click.Path(path_type=Path), default=Path("."))(
-        click.option("--out", type=click.Path(path_type=Path), default=None)(
-            click.option("--check", "check_only", is_flag=True)(_not_yet("emit", "planned: pgTAP emission"))
-        )
-    )
-)
+@cli.command(name="emit")
+@_project_option
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for the suites, relative to the project root (default: supabase/tests/database/harness/).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 when the files on disk are stale (for CI).")
+def emit_command(project: Path, out: Path | None, check_only: bool) -> None:
+    """Native pgTAP suites generated from the access spec (they run under pg_prove and `supabase test db`)."""
+    from harness.emit.command import run_emit
+
+    raise SystemExit(run_emit(project, out, check_only))
 
 
 @cli.command()
@@ -236,6 +275,7 @@ def init(project: Path, pg_bin: Path | None, verbose: bool) -> None:
 
     common = Common(project, "text", None, EngineOptions(pg_bin=pg_bin), verbose)
     path = init_project(project, common.engine, progress_printer(common))
+    ProgressDisplay.stop_current()
     Console(highlight=False).print(f"wrote {path}: check the guesses and write the access spec of each table")
 
 
@@ -253,6 +293,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int):  # --help, --version
             raise SystemExit(code)
     except HarnessError as exc:
+        ProgressDisplay.stop_current()
         ERR.print(f"[bold red]harness:[/] {escape(str(exc))}", highlight=False)
         raise SystemExit(int(ExitCode.UNUSABLE)) from None
     except click.exceptions.Abort:
@@ -262,6 +303,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         raise SystemExit(int(ExitCode.UNUSABLE)) from None
     except KeyboardInterrupt:
+        ProgressDisplay.stop_current()
         ERR.print("harness: interrupted")
         raise SystemExit(130) from None
     except OSError as exc:

@@ -62,6 +62,9 @@ def run_up_command(common: Common, progress: Progress) -> int:
             console.print("[bold red]the migrations did not apply; nothing to serve[/]")
             return 1
         server = workspace.server
+        stop_progress = getattr(progress, "stop", None)
+        if stop_progress is not None:
+            stop_progress()  # a live status line would be printed over the URL
         console.print(f"[bold green]ready[/]: {len(migration.migrations)} migrations applied, "
                       "pgTAP helpers and seed loaded")
         console.print(f"  url:  {server.url(database)}")
