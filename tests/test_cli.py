@@ -72,7 +72,6 @@ def test_text_report_names_the_problem_and_the_place(make_project) -> None:  # t
         (("migrate", "--project", "/no/such/folder"), "does not exist"),
         (("migrate", "--format", "yaml"), "Invalid value for '--format'"),
         (("migrate", "--engine", "url"), "--engine url needs --db-url"),
-        (("mutate",), "not available in this version yet"),
         (("migrate", "--pg-bin", "/nowhere"), "does not hold `initdb` and `postgres`"),
     ],
 )
