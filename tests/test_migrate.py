@@ -220,3 +220,14 @@ def test_ignore_file_waives_every_table(pg_server: Server, make_project) -> None
     later = "-- harness: ignore-file foreign-policy the security team rewrote these on purpose\n" + FOREIGN["drop policy"]
     root = make_project({"20260101000000_base.sql": BASE, "20260102000000_later.sql": later})
     assert [f for f in _run(pg_server, root) if f.rule == "foreign-policy"] == []
+
+
+def test_the_failing_statement_is_placed_by_the_parser_not_by_its_text(pg_server: Server, make_project) -> None:  # type: ignore[no-untyped-def]
+    # The failing statement's text also occurs earlier, inside a function body.
+    root = make_project({"20260101000000_m.sql": "create or replace function public.g() returns void language plpgsql\n"
+                                                 "  as $$ begin insert into public.missing values (1); end $$;\n"
+                                                 "\n"
+                                                 "insert into public.missing values (1);\n"})
+    [error] = _run(pg_server, root)
+    assert (error.rule, error.line) == ("migration-error", 4)
+    assert 'relation "public.missing" does not exist' in error.message

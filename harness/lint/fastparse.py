@@ -26,11 +26,26 @@ def parse_sql(sql: str) -> list[tuple[ast.Node, int, int]]:
 
     Raises ParseError.
     """
-    raws = json.loads(parse_sql_json(sql)).get("stmts", [])
+    raws = _raw_statements(sql)
+    return [(_tagged(raw["stmt"]), location, length) for raw, (location, length) in zip(raws, _spans(sql, raws))]
+
+
+def statement_spans(sql: str) -> list[tuple[int, int]]:
+    """(location, length) of each statement as the parser saw it, in characters; length 0 means "to
+    the end". (pglast's `split` searches for each statement's text instead, and so misplaces a
+    statement whose text also occurs earlier, inside a DO block or a function body.) Raises ParseError.
+    """
+    return _spans(sql, _raw_statements(sql))
+
+
+def _raw_statements(sql: str) -> list[dict[str, Any]]:
+    stmts: list[dict[str, Any]] = json.loads(parse_sql_json(sql)).get("stmts", [])
+    return stmts
+
+
+def _spans(sql: str, raws: list[dict[str, Any]]) -> list[tuple[int, int]]:
     spans = [(raw.get("stmt_location", 0), raw.get("stmt_len", 0)) for raw in raws]
-    if not sql.isascii():
-        spans = _characters(sql.encode(), spans)
-    return [(_tagged(raw["stmt"]), location, length) for raw, (location, length) in zip(raws, spans)]
+    return spans if sql.isascii() else _characters(sql.encode(), spans)
 
 
 def _characters(encoded: bytes, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

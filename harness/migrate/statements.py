@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pglast import parser
 
+from harness.lint.fastparse import statement_spans
 from harness.lint.source import skip_trivia
 
 
@@ -19,9 +20,9 @@ def split_statements(text: str) -> list[Statement]:
     """Statements in file order. Uses PostgreSQL's parser, and its scanner when the file does not parse
     (the server then reports the syntax error with its position)."""
     try:
-        slices = parser.split(text, with_parser=True, only_slices=True)
+        slices = [slice(start, start + length if length else len(text)) for start, length in statement_spans(text)]
     except parser.ParseError:
-        slices = parser.split(text, with_parser=False, only_slices=True)
+        slices = list(parser.split(text, with_parser=False, only_slices=True))
     statements = []
     for piece in slices:
         start = skip_trivia(text, piece.start, piece.stop)
