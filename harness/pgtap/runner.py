@@ -117,8 +117,18 @@ def run_suites(workspace: Workspace, paths: list[Path] | None, jobs: int, progre
     if template is None:
         return run
     suites = [_suite(path, config.root.resolve(), config.relative) for path in files]
+    return run_suites_on(workspace.server, template, suites, jobs, progress, workspace.bindir, config.relative)
+
+
+def run_suites_on(server: Server, template: str, suites: list[Suite], jobs: int, progress: Progress,
+                  bindir: Path | None, relative: Callable[[Path], str], *,
+                  stop_at_failure: bool = False) -> TestRun:
+    """Run `suites` (not empty), `jobs` at a time, each on its own clone of `template`: any database
+    that holds the migrations, the pgTAP helpers and the seed. `stop_at_failure` starts no further
+    suite once one has failed (with `jobs=1`, the suites run in the order given)."""
+    run = TestRun(details={"found": len(suites), "jobs": jobs})
     started, cpu_before = time.perf_counter(), _cpu()
-    _run_parallel(workspace.server, template, find_psql(workspace.bindir), suites, jobs, config.relative, progress, run)
+    _run_parallel(server, template, find_psql(bindir), suites, jobs, relative, progress, run, stop_at_failure)
     cpu = [after - before for after, before in zip(_cpu(), cpu_before)]
     run.details.update(
         wall_s=round(time.perf_counter() - started, 4),
@@ -164,7 +174,8 @@ def _longest_first(suites: list[Suite]) -> list[int]:
 
 
 def _run_parallel(server: Server, template: str, psql: str, suites: list[Suite], jobs: int,
-                  relative: Callable[[Path], str], progress: Progress, run: TestRun) -> None:
+                  relative: Callable[[Path], str], progress: Progress, run: TestRun,
+                  stop_at_failure: bool = False) -> None:
     runner = PsqlRunner(psql, server, suites[0].cwd)
     dropper = _Dropper(server)
     stop = threading.Event()  # a bail out, Ctrl-C or an error: start no further suite
@@ -187,7 +198,7 @@ def _run_parallel(server: Server, template: str, psql: str, suites: list[Suite],
         if stop.is_set() and psql_run.returncode < 0:
             return  # we killed it (Ctrl-C, SIGTERM): not a result
         result, findings = suite_result(suite, psql_run, relative)
-        if result.bail_out is not None:
+        if result.bail_out is not None or (stop_at_failure and not result.ok):
             stop.set()
         with lock:
             outcomes[index] = (result, findings)

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from harness.findings import Finding
 from harness.report.explain_junit import explain_findings, explain_testsuite
 from harness.report.model import Report, SuiteResult, TestCase
+from harness.report.mutate_junit import mutate_testsuite
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 
@@ -88,6 +89,9 @@ def render_junit(report: Report) -> str:
     explain_suite = explain_testsuite(report)  # a test case per explain target
     if explain_suite is not None:
         root.append(explain_suite)
+    mutate_suite = mutate_testsuite(report)  # a test case per mutant
+    if mutate_suite is not None:
+        root.append(mutate_suite)
     carried = {id(f) for f in explain_findings(report)}
     loose = [f for f in report.sorted_findings()
              if not (f.check == "test" and f.evidence.get("suite") in shown) and id(f) not in carried]

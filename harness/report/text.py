@@ -20,7 +20,8 @@ STYLE = {
 }
 
 # Checks that draw a section of their own: module harness.report.<name> with `render_section`.
-SECTIONS = {"test": "tests_text", "audit": "audit_text", "explain": "explain_text", "check": "check_text"}
+SECTIONS = {"test": "tests_text", "audit": "audit_text", "explain": "explain_text", "check": "check_text",
+            "mutate": "mutate_text"}
 
 
 def render_text(report: Report, console: Console, verbose: bool = False) -> None:

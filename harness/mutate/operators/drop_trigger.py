@@ -1,0 +1,18 @@
+"""Drop a trigger: the CREATE TRIGGER is removed, so whatever it kept true (a timestamp, an audit
+row, a derived column) silently stops."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pglast import ast
+
+from harness.lint.nodes import relation_name
+from harness.mutate.model import Mutation
+
+NAME = "drop-trigger"
+
+
+def mutations(statement: ast.Node) -> Iterator[Mutation]:
+    if isinstance(statement, ast.CreateTrigStmt):
+        yield Mutation(f"trigger {statement.trigname} on {relation_name(statement.relation)} removed", None)
