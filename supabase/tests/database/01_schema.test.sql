@@ -1,7 +1,7 @@
 -- Schema facts of public.peer_mentor_certifications and its helpers: columns, types, defaults,
 -- NOT NULL, keys, the cascading foreign key, indexes, RLS, policies, trigger, comments, privileges.
 begin;
-select plan(57);
+select plan(58);
 
 \ir _setup/certification_world.psql
 
@@ -105,6 +105,10 @@ select is_empty(
         and (cmd in ('INSERT', 'UPDATE', 'ALL') and with_check is null
              or cmd <> 'INSERT' and qual is null) $$,
   'every policy has its USING and every write policy its own WITH CHECK');
+select is_empty(
+  $$ select tablename || ': ' || policyname from pg_policies
+      where schemaname = 'public' and cmd in ('UPDATE', 'ALL') and with_check is distinct from qual $$,
+  'every UPDATE and ALL policy of schema public has a WITH CHECK that repeats its USING condition');
 
 -- the updated_at trigger
 select trigger_is('public', 'peer_mentor_certifications', 'peer_mentor_certifications_set_updated_at',

@@ -1,7 +1,7 @@
 -- A coordinator reads, adds and updates the certifications of their organisation's members, never
 -- deletes, and cannot reach, create in, or move rows into another organisation.
 begin;
-select plan(19);
+select plan(21);
 
 \ir _setup/certification_world.psql
 
@@ -53,6 +53,10 @@ select is(pg_temp.affected_rows(
   'coordinator_a cannot pull an org_b certification into org_a');
 select is(pg_temp.affected_rows($$ delete from public.peer_mentor_certifications $$), 0,
   'coordinator_a cannot delete certifications, not even in org_a');
+select is(pg_temp.affected_rows($$ update public.organisations set name = 'Renamed by a coordinator' $$), 0,
+  'coordinator_a cannot rename their organisation (only its org admins can; no column read, no error)');
+select is(pg_temp.affected_rows($$ delete from public.users $$), 0,
+  'coordinator_a cannot remove profiles, not even in org_a (no column read)');
 
 select lives_ok(
   $$ select public.renew_peer_mentor_certification(pg_temp.fixture_id('a1_cpr'), now() + interval '1 year', 'Refresher') $$,

@@ -1,7 +1,7 @@
 -- An org admin has every operation on the certifications of their organisation's members, and none
 -- on another organisation's; they manage their organisation's profiles but cannot move them out.
 begin;
-select plan(19);
+select plan(22);
 
 \ir _setup/certification_world.psql
 
@@ -40,6 +40,8 @@ select results_eq($$ select count(*)::int from public.users $$, array[4],
 select is(pg_temp.affected_rows(
   $$ update public.users set role = 'coordinator' where id = pg_temp.fixture_id('mentor_a2') $$), 1,
   'org_admin_a promotes a mentor of org_a');
+select is(pg_temp.affected_rows($$ update public.users set full_name = 'Renamed by org_admin_a' $$), 4,
+  'org_admin_a updating every profile updates exactly the four of org_a (no column read, no error)');
 select throws_ok(
   $$ update public.users set organisation_id = pg_temp.fixture_id('org_b') $$,
   '42501', null, 'org_admin_a cannot move profiles into org_b');
@@ -49,6 +51,9 @@ select throws_ok(
 select is(pg_temp.affected_rows(
   $$ delete from public.users where id = pg_temp.fixture_id('mentor_b1') $$), 0,
   'org_admin_a cannot remove a profile of org_b');
+select is(pg_temp.affected_rows(
+  $$ delete from public.users where id = pg_temp.fixture_id('coordinator_a') $$), 1,
+  'org_admin_a removes a profile of org_a');
 select is(pg_temp.affected_rows($$ update public.organisations set name = 'Renamed' $$), 1,
   'org_admin_a renames their own organisation and no other');
 
@@ -62,6 +67,8 @@ select is(pg_temp.affected_rows(
   $$ update public.peer_mentor_certifications set status = 'expired'
       where peer_mentor_id = pg_temp.fixture_id('mentor_a1') $$), 0,
   'org_admin_b cannot update certifications of org_a');
+select is(pg_temp.affected_rows($$ delete from public.users $$), 3,
+  'org_admin_b removing every profile removes exactly the three of org_b, their own included (no column read)');
 
 reset role;
 select is(
