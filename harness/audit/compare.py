@@ -72,6 +72,7 @@ def compare_run(config: Config, world: World, run: ProbeRun, views: list[ViewTar
         update = _rows_cell(actor, name, "update", spec.scope(actor.persona, "update"), rows, has_owner,
                             _write(run.pairs(name, "update"), run.pairs(name, "update-row")))
         _add_moves(update, run.pairs(name, "move"), rows)
+        _add_pulls(update, run.pairs(name, "pull"), rows, actor, has_owner)
         cells.append(update)
         cells.append(_rows_cell(actor, name, "delete", spec.scope(actor.persona, "delete"), rows, has_owner,
                                 _write(run.pairs(name, "delete"), run.pairs(name, "delete-row"))))
@@ -138,6 +139,25 @@ def _add_moves(cell: Cell, moves: list[tuple[Probe, Outcome]], rows: list[WorldR
                                "category": f"moved {destination}", "column": column,
                                "statement": probe.statement})
             cell.moved = True
+        elif not outcome.ok and not outcome.refused:
+            cell.errors.append((probe, outcome))
+
+
+def _add_pulls(cell: Cell, pulls: list[tuple[Probe, Outcome]], rows: list[WorldRow], actor: Actor,
+               has_owner: bool) -> None:
+    """A row outside the update scope that an UPDATE could reach (and take over) is an update leak."""
+    known = {r.identity: r for r in rows}
+    already = {leak.get("key") for leak in cell.leaks}
+    for probe, outcome in pulls:
+        assert probe.move is not None
+        row = known.get(probe.target)
+        if row is None:
+            continue
+        if outcome.passed_policies and (not outcome.ok or probe.target in outcome.hits):
+            if probe.target not in already:
+                cell.leaks.append({**describe_row(row, actor, has_owner), "taken_over_by_setting": probe.move[0],
+                                   "statement": probe.statement})
+                already.add(probe.target)
         elif not outcome.ok and not outcome.refused:
             cell.errors.append((probe, outcome))
 

@@ -30,6 +30,7 @@ def first_batch(book: Statements, config: Config, actor: Actor, views: list[View
         batch.append(book.select(facts))
         batch.append(book.update(facts, actor))
         batch.extend(_moves(book, config, name, actor, spec.scope(actor.persona, "update")))
+        batch.extend(_pulls(book, config, name, actor, spec.scope(actor.persona, "update")))
         batch.append(book.delete(facts))
         batch.extend(book.insert(name, v.statement, v.row) for v in insert_variants(config, world, name, actor))
     batch.extend(book.view(v.view, v.base, v.columns) for v in views)
@@ -92,4 +93,36 @@ def _moves(book: Statements, config: Config, name: str, actor: Actor, scope: str
         probes += [book.move(facts, row, column, value, where)
                    for column, value, where, owner_id, tenants in moves
                    if not in_scope(scope, actor, owner_id, tenants)]
+    return probes
+
+
+def _pulls(book: Statements, config: Config, name: str, actor: Actor, scope: str) -> list[Probe]:
+    """Try to take a row the actor may not update into its own scope (CONTRACT.md §3, update: "no
+    other row can" be updated). A no-op update of such a row can fail only because the WITH CHECK
+    rejects the unchanged row, which hides a USING that lets the actor reach it: setting the owner
+    column to the actor (or the tenant column to its tenant) gives the WITH CHECK a row it accepts.
+    One row of each kind (the tenants it is in, and whether a colleague owns it) is enough."""
+    if scope == "all" or not actor.is_member or actor.user_id is None:
+        return []
+    world = book.world
+    spec, facts = config.tables[name], world.tables[name]
+
+    def settable(column: str | None) -> bool:
+        return bool(column) and column not in facts.key and not facts.columns[column or ""].generated
+
+    values: list[tuple[str, str]] = []
+    if settable(spec.owner):
+        values.append((spec.owner or "", actor.user_id))
+    if settable(spec.tenant):
+        values.append((spec.tenant or "", world.tenants[actor.tenants[0]].id))
+    if not values:
+        return []
+    seen: set[tuple[frozenset[str], bool]] = set()
+    probes = []
+    for row in sorted(world.rows[name], key=lambda r: r.identity):
+        kind = (row.tenants, row.owner is not None and row.owner != actor.user_id)
+        if in_scope(scope, actor, row.owner, row.tenants) or kind in seen:
+            continue
+        seen.add(kind)
+        probes += [book.pull(facts, row, column, value) for column, value in values]
     return probes

@@ -27,7 +27,7 @@ METHOD = {"select": "GET", "insert": "POST", "update": "PATCH", "delete": "DELET
 class Probe:
     table: str  # the audited table (for a view probe: the view)
     operation: str
-    kind: str  # select, update, update-row, move, delete, delete-row, insert, view
+    kind: str  # select, update, update-row, move, pull, delete, delete-row, insert, view
     statement: str
     mode: str = ""  # harness.mode: noop | move | collect | insert
     target: str = ""  # harness.target: the identity of the one row to touch
@@ -127,6 +127,11 @@ class Statements:
     def move(self, facts: TableFacts, row: WorldRow, column: str, value: str, destination: str) -> Probe:
         return Probe(facts.name, "update", "move", self._set(facts, column, value), mode="move",
                      move=(column, destination), **_target(row))
+
+    def pull(self, facts: TableFacts, row: WorldRow, column: str, value: str) -> Probe:
+        """An UPDATE of a row outside the actor's scope that would bring it into the scope."""
+        return Probe(facts.name, "update", "pull", self._set(facts, column, value), mode="move",
+                     move=(column, "into its own scope"), **_target(row))
 
     def delete(self, facts: TableFacts, row: WorldRow | None = None) -> Probe:
         """DELETE of every row (or one); the last trigger records and skips each row it reaches."""

@@ -107,7 +107,10 @@ def _leaks(cells: list[Cell], applying: Policies, moves: bool) -> list[Finding]:
     else:
         through = f" through the view {first.table} (spec on {first.base}: {first.spec})" if first.base \
             else f" (spec: {first.spec})"
-        message = f"{who} can {first.operation} {_summary(rows)}{through}{_also(leaking)}"
+        taken = sorted({r["taken_over_by_setting"] for r in rows if "taken_over_by_setting" in r})
+        how = (f" by taking them over (setting {' or '.join(taken)} brings them into its scope, and the "
+               "UPDATE policy's USING reaches them)") if taken else ""
+        message = f"{who} can {first.operation} {_summary(rows)}{through}{how}{_also(leaking)}"
         evidence = {"count": len(rows), "by_category": dict(Counter(r["category"] for r in rows)),
                     "example_rows": rows[:EXAMPLES]}
     return [_finding("leak", Severity.CRITICAL, leaking, message, evidence, applying)]

@@ -112,6 +112,7 @@ def _block(emit: EmitWorld, table: str, spec: TableSpec, actor: Actor) -> Block:
             assertions.extend(_insert_assertions(emit, table, actor, who))
         if operation == "update":
             assertions.extend(_move_assertions(emit, table, spec, actor, who))
+            assertions.extend(_takeover_assertions(spec, actor, who, table))
     return Block(f"{who}: {scopes}", _switch(emit, actor), tuple(assertions))
 
 
@@ -210,4 +211,28 @@ def _move_assertions(emit: EmitWorld, table: str, spec: TableSpec, actor: Actor,
         description = f"{who} cannot move {rows_words} to tenant {other} (update of {spec.tenant})"
         found.append(f"select pg_temp.harness_cannot_move({quote(table)}, {quote(rows)}, {quote(f'tenant {other}')},\n"
                      f"  {quote(description)});")
+    return found
+
+
+def _takeover_assertions(spec: TableSpec, actor: Actor, who: str, table: str) -> list[str]:
+    """No row outside the actor's update scope can be taken into it (CONTRACT.md §3, update: "no other
+    row can" be updated): its owner set to the actor, its tenant to the actor's tenant. A no-op update
+    of such a row fails any sound WITH CHECK, which would hide a USING that reaches it; a takeover
+    gives the WITH CHECK a row it accepts. Mirrors the audit's pull probes."""
+    scope = spec.scope(actor.persona, "update")
+    if scope == "all" or not actor.tenants or actor.user_id is None:
+        return []
+    mine = actor.tenants[0]
+    found = []
+    for category in categories(spec, actor):
+        if category.token == "outside" or in_scope(scope, actor, category.owner, category.tenants):
+            continue
+        if spec.owner:
+            description = f"{who} cannot take over {category.cannot} (update of {spec.owner} to itself)"
+            found.append(f"select pg_temp.harness_cannot_move({quote(table)}, {quote(category.token)}, "
+                         f"{quote(actor.label)},\n  {quote(description)});")
+        if spec.tenant:
+            description = f"{who} cannot take over {category.cannot} (update of {spec.tenant} to tenant {mine})"
+            found.append(f"select pg_temp.harness_cannot_move({quote(table)}, {quote(category.token)}, "
+                         f"{quote(f'tenant {mine}')},\n  {quote(description)});")
     return found

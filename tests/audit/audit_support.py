@@ -16,7 +16,8 @@ from harness.migrate.run import migrate_template
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 DEFECT_TABLES = (
-    "d_clean", "d_select_true", "d_admin_no_tenant", "d_update_check_true", "d_insert_signed_in", "d_no_rls",
+    "d_clean", "d_select_true", "d_admin_no_tenant", "d_update_check_true", "d_update_using_true",
+    "d_insert_signed_in", "d_no_rls",
     "d_no_to", "d_shadowed", "d_uid_null", "d_coordinator_delete", "d_own_only", "d_user_metadata", "d_viewed",
     "d_owner_stamped",
 )

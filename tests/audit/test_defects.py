@@ -22,6 +22,8 @@ EXPECTED = [
     ("leak", "public.d_admin_no_tenant", "org_admin", "delete"),
     ("leak", "public.d_update_check_true", "coordinator", "update"),
     ("leak", "public.d_update_check_true", "peer_mentor", "update"),
+    ("leak", "public.d_update_using_true", "coordinator", "update"),
+    ("leak", "public.d_update_using_true", "peer_mentor", "update"),
     ("leak", "public.d_insert_signed_in", "peer_mentor", "insert"),
     ("leak", "public.d_insert_signed_in", "authenticated", "insert"),
     ("rls-disabled", "public.d_no_rls", "anon", None),
@@ -81,3 +83,10 @@ def test_insert_is_judged_by_the_row_really_stored(result: AuditResult) -> None:
     [matrix] = [t for t in result.details["tables"] if t["table"] == "public.d_owner_stamped"]
     cells = {row["persona"]: row["cells"]["insert"] for row in matrix["rows"]}
     assert cells["peer_mentor"]["status"] == "ok" and cells["peer_mentor"]["observed"] == "own"
+
+
+def test_taking_over_a_row_is_an_update_leak(result: AuditResult) -> None:
+    [finding] = matching(result.findings, "leak", "public.d_update_using_true", "coordinator", "update")
+    assert "tenant B" in finding.message
+    rows = finding.evidence["example_rows"]
+    assert rows and all("taken_over_by_setting" in row for row in rows)

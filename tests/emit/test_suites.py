@@ -67,13 +67,13 @@ def failures(report: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def named(description: str, roles: tuple[str, ...]) -> tuple[str, str] | None:
-    """(persona, operation) an assertion's description names; a move is an update."""
+    """(persona, operation) an assertion's description names; a move or a takeover is an update."""
     match = re.match(r"(?:(\w+) of tenant [AB]|(a signed-in user with no membership)|(anon)) can(?:not)? (\w+) ",
                      description)
     if match is None:
         return None
     persona = match.group(1) or ("authenticated" if match.group(2) else "anon")
-    operation = {"move": "update"}.get(match.group(4), match.group(4))
+    operation = {"move": "update", "take": "update"}.get(match.group(4), match.group(4))
     return (persona, operation) if persona in (*roles, "authenticated", "anon") else None
 
 

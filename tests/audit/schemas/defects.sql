@@ -63,6 +63,15 @@ create policy "change" on public.d_update_check_true for update to authenticated
          or (select app.role()) in ('coordinator', 'org_admin')))
   with check (true);
 
+-- 3b. an update policy that reaches every row (USING true) behind an intact WITH CHECK: a no-op
+--     update of another tenant's row fails the check, but taking the row over passes it
+call app.notes_table('d_update_using_true');
+call app.good_policies('d_update_using_true', '{update}');
+create policy "change" on public.d_update_using_true for update to authenticated
+  using (true)
+  with check (organisation_id = (select app.org()) and (member_id = (select auth.uid())
+              or (select app.role()) in ('coordinator', 'org_admin')));
+
 -- 4. an insert policy that only checks that somebody is signed in
 call app.notes_table('d_insert_signed_in');
 call app.good_policies('d_insert_signed_in', '{insert}');

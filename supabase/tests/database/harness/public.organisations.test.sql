@@ -16,7 +16,7 @@
 -- read no column, inserts never use RETURNING, every probe is rolled back, and moves try to send
 -- rows out of scope (see _setup/harness_probes.psql).
 begin;
-select plan(84);
+select plan(94);
 
 \ir _setup/world.psql
 
@@ -40,6 +40,10 @@ select is(pg_temp.harness_reached('update', 'public.organisations', 'tenant B'),
   'peer_mentor of tenant A cannot update rows of tenant B');
 select is(pg_temp.harness_reached('update', 'public.organisations', 'outside'), '{}'::text[],
   'peer_mentor of tenant A cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant A', 'tenant A',
+  'peer_mentor of tenant A cannot take over rows of tenant A (update of id to tenant A)');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant B', 'tenant A',
+  'peer_mentor of tenant A cannot take over rows of tenant B (update of id to tenant A)');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant A'), '{}'::text[],
   'peer_mentor of tenant A cannot delete rows of tenant A');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant B'), '{}'::text[],
@@ -63,6 +67,10 @@ select is(pg_temp.harness_reached('update', 'public.organisations', 'tenant A'),
   'peer_mentor of tenant B cannot update rows of tenant A');
 select is(pg_temp.harness_reached('update', 'public.organisations', 'outside'), '{}'::text[],
   'peer_mentor of tenant B cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant B', 'tenant B',
+  'peer_mentor of tenant B cannot take over rows of tenant B (update of id to tenant B)');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant A', 'tenant B',
+  'peer_mentor of tenant B cannot take over rows of tenant A (update of id to tenant B)');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant B'), '{}'::text[],
   'peer_mentor of tenant B cannot delete rows of tenant B');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant A'), '{}'::text[],
@@ -86,6 +94,10 @@ select is(pg_temp.harness_reached('update', 'public.organisations', 'tenant B'),
   'coordinator of tenant A cannot update rows of tenant B');
 select is(pg_temp.harness_reached('update', 'public.organisations', 'outside'), '{}'::text[],
   'coordinator of tenant A cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant A', 'tenant A',
+  'coordinator of tenant A cannot take over rows of tenant A (update of id to tenant A)');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant B', 'tenant A',
+  'coordinator of tenant A cannot take over rows of tenant B (update of id to tenant A)');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant A'), '{}'::text[],
   'coordinator of tenant A cannot delete rows of tenant A');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant B'), '{}'::text[],
@@ -109,6 +121,10 @@ select is(pg_temp.harness_reached('update', 'public.organisations', 'tenant A'),
   'coordinator of tenant B cannot update rows of tenant A');
 select is(pg_temp.harness_reached('update', 'public.organisations', 'outside'), '{}'::text[],
   'coordinator of tenant B cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant B', 'tenant B',
+  'coordinator of tenant B cannot take over rows of tenant B (update of id to tenant B)');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant A', 'tenant B',
+  'coordinator of tenant B cannot take over rows of tenant A (update of id to tenant B)');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant B'), '{}'::text[],
   'coordinator of tenant B cannot delete rows of tenant B');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant A'), '{}'::text[],
@@ -134,6 +150,8 @@ select is(pg_temp.harness_reached('update', 'public.organisations', 'outside'), 
   'org_admin of tenant A cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.organisations', 'tenant A', 'tenant B',
   'org_admin of tenant A cannot move rows of tenant A to tenant B (update of id)');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant B', 'tenant A',
+  'org_admin of tenant A cannot take over rows of tenant B (update of id to tenant A)');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant A'), '{}'::text[],
   'org_admin of tenant A cannot delete rows of tenant A');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant B'), '{}'::text[],
@@ -159,6 +177,8 @@ select is(pg_temp.harness_reached('update', 'public.organisations', 'outside'), 
   'org_admin of tenant B cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.organisations', 'tenant B', 'tenant A',
   'org_admin of tenant B cannot move rows of tenant B to tenant A (update of id)');
+select pg_temp.harness_cannot_move('public.organisations', 'tenant A', 'tenant B',
+  'org_admin of tenant B cannot take over rows of tenant A (update of id to tenant B)');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant B'), '{}'::text[],
   'org_admin of tenant B cannot delete rows of tenant B');
 select is(pg_temp.harness_reached('delete', 'public.organisations', 'tenant A'), '{}'::text[],

@@ -16,7 +16,7 @@
 -- read no column, inserts never use RETURNING, every probe is rolled back, and moves try to send
 -- rows out of scope (see _setup/harness_probes.psql).
 begin;
-select plan(138);
+select plan(148);
 
 \ir _setup/world.psql
 
@@ -55,6 +55,12 @@ select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications',
   'peer_mentor of tenant A cannot update rows of tenant B');
 select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications', 'outside'), '{}'::text[],
   'peer_mentor of tenant A cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'own', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over its own row (update of peer_mentor_id to itself)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'others in A', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over rows of other members of tenant A (update of peer_mentor_id to itself)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant B', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over rows of tenant B (update of peer_mentor_id to itself)');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'own'), '{}'::text[],
   'peer_mentor of tenant A cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'others in A'), '{}'::text[],
@@ -92,6 +98,12 @@ select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications',
   'peer_mentor of tenant B cannot update rows of tenant A');
 select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications', 'outside'), '{}'::text[],
   'peer_mentor of tenant B cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'own', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over its own row (update of peer_mentor_id to itself)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'others in B', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over rows of other members of tenant B (update of peer_mentor_id to itself)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant A', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over rows of tenant A (update of peer_mentor_id to itself)');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'own'), '{}'::text[],
   'peer_mentor of tenant B cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'others in B'), '{}'::text[],
@@ -131,6 +143,8 @@ select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications',
   'coordinator of tenant A cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant A', 'peer_mentor B1',
   'coordinator of tenant A cannot move rows of tenant A to peer_mentor B1 of tenant B (update of peer_mentor_id)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant B', 'coordinator A1',
+  'coordinator of tenant A cannot take over rows of tenant B (update of peer_mentor_id to itself)');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'own'), '{}'::text[],
   'coordinator of tenant A cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'others in A'), '{}'::text[],
@@ -170,6 +184,8 @@ select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications',
   'coordinator of tenant B cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant B', 'peer_mentor A1',
   'coordinator of tenant B cannot move rows of tenant B to peer_mentor A1 of tenant A (update of peer_mentor_id)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant A', 'coordinator B1',
+  'coordinator of tenant B cannot take over rows of tenant A (update of peer_mentor_id to itself)');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'own'), '{}'::text[],
   'coordinator of tenant B cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'others in B'), '{}'::text[],
@@ -209,6 +225,8 @@ select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications',
   'org_admin of tenant A cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant A', 'peer_mentor B1',
   'org_admin of tenant A cannot move rows of tenant A to peer_mentor B1 of tenant B (update of peer_mentor_id)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant B', 'org_admin A1',
+  'org_admin of tenant A cannot take over rows of tenant B (update of peer_mentor_id to itself)');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'own'), pg_temp.harness_rows_in('public.peer_mentor_certifications', 'own'),
   'org_admin of tenant A can delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'others in A'), pg_temp.harness_rows_in('public.peer_mentor_certifications', 'others in A'),
@@ -248,6 +266,8 @@ select is(pg_temp.harness_reached('update', 'public.peer_mentor_certifications',
   'org_admin of tenant B cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant B', 'peer_mentor A1',
   'org_admin of tenant B cannot move rows of tenant B to peer_mentor A1 of tenant A (update of peer_mentor_id)');
+select pg_temp.harness_cannot_move('public.peer_mentor_certifications', 'tenant A', 'org_admin B1',
+  'org_admin of tenant B cannot take over rows of tenant A (update of peer_mentor_id to itself)');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'own'), pg_temp.harness_rows_in('public.peer_mentor_certifications', 'own'),
   'org_admin of tenant B can delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.peer_mentor_certifications', 'others in B'), pg_temp.harness_rows_in('public.peer_mentor_certifications', 'others in B'),

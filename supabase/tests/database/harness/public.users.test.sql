@@ -16,7 +16,7 @@
 -- read no column, inserts never use RETURNING, every probe is rolled back, and moves try to send
 -- rows out of scope (see _setup/harness_probes.psql).
 begin;
-select plan(112);
+select plan(140);
 
 \ir _setup/world.psql
 
@@ -49,6 +49,18 @@ select is(pg_temp.harness_reached('update', 'public.users', 'tenant B'), '{}'::t
   'peer_mentor of tenant A cannot update rows of tenant B');
 select is(pg_temp.harness_reached('update', 'public.users', 'outside'), '{}'::text[],
   'peer_mentor of tenant A cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.users', 'own', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over its own row (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'own', 'tenant A',
+  'peer_mentor of tenant A cannot take over its own row (update of organisation_id to tenant A)');
+select pg_temp.harness_cannot_move('public.users', 'others in A', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over rows of other members of tenant A (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'others in A', 'tenant A',
+  'peer_mentor of tenant A cannot take over rows of other members of tenant A (update of organisation_id to tenant A)');
+select pg_temp.harness_cannot_move('public.users', 'tenant B', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over rows of tenant B (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'tenant B', 'tenant A',
+  'peer_mentor of tenant A cannot take over rows of tenant B (update of organisation_id to tenant A)');
 select is(pg_temp.harness_reached('delete', 'public.users', 'own'), '{}'::text[],
   'peer_mentor of tenant A cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.users', 'others in A'), '{}'::text[],
@@ -80,6 +92,18 @@ select is(pg_temp.harness_reached('update', 'public.users', 'tenant A'), '{}'::t
   'peer_mentor of tenant B cannot update rows of tenant A');
 select is(pg_temp.harness_reached('update', 'public.users', 'outside'), '{}'::text[],
   'peer_mentor of tenant B cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.users', 'own', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over its own row (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'own', 'tenant B',
+  'peer_mentor of tenant B cannot take over its own row (update of organisation_id to tenant B)');
+select pg_temp.harness_cannot_move('public.users', 'others in B', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over rows of other members of tenant B (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'others in B', 'tenant B',
+  'peer_mentor of tenant B cannot take over rows of other members of tenant B (update of organisation_id to tenant B)');
+select pg_temp.harness_cannot_move('public.users', 'tenant A', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over rows of tenant A (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'tenant A', 'tenant B',
+  'peer_mentor of tenant B cannot take over rows of tenant A (update of organisation_id to tenant B)');
 select is(pg_temp.harness_reached('delete', 'public.users', 'own'), '{}'::text[],
   'peer_mentor of tenant B cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.users', 'others in B'), '{}'::text[],
@@ -111,6 +135,18 @@ select is(pg_temp.harness_reached('update', 'public.users', 'tenant B'), '{}'::t
   'coordinator of tenant A cannot update rows of tenant B');
 select is(pg_temp.harness_reached('update', 'public.users', 'outside'), '{}'::text[],
   'coordinator of tenant A cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.users', 'own', 'coordinator A1',
+  'coordinator of tenant A cannot take over its own row (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'own', 'tenant A',
+  'coordinator of tenant A cannot take over its own row (update of organisation_id to tenant A)');
+select pg_temp.harness_cannot_move('public.users', 'others in A', 'coordinator A1',
+  'coordinator of tenant A cannot take over rows of other members of tenant A (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'others in A', 'tenant A',
+  'coordinator of tenant A cannot take over rows of other members of tenant A (update of organisation_id to tenant A)');
+select pg_temp.harness_cannot_move('public.users', 'tenant B', 'coordinator A1',
+  'coordinator of tenant A cannot take over rows of tenant B (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'tenant B', 'tenant A',
+  'coordinator of tenant A cannot take over rows of tenant B (update of organisation_id to tenant A)');
 select is(pg_temp.harness_reached('delete', 'public.users', 'own'), '{}'::text[],
   'coordinator of tenant A cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.users', 'others in A'), '{}'::text[],
@@ -142,6 +178,18 @@ select is(pg_temp.harness_reached('update', 'public.users', 'tenant A'), '{}'::t
   'coordinator of tenant B cannot update rows of tenant A');
 select is(pg_temp.harness_reached('update', 'public.users', 'outside'), '{}'::text[],
   'coordinator of tenant B cannot update rows outside tenants A and B');
+select pg_temp.harness_cannot_move('public.users', 'own', 'coordinator B1',
+  'coordinator of tenant B cannot take over its own row (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'own', 'tenant B',
+  'coordinator of tenant B cannot take over its own row (update of organisation_id to tenant B)');
+select pg_temp.harness_cannot_move('public.users', 'others in B', 'coordinator B1',
+  'coordinator of tenant B cannot take over rows of other members of tenant B (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'others in B', 'tenant B',
+  'coordinator of tenant B cannot take over rows of other members of tenant B (update of organisation_id to tenant B)');
+select pg_temp.harness_cannot_move('public.users', 'tenant A', 'coordinator B1',
+  'coordinator of tenant B cannot take over rows of tenant A (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'tenant A', 'tenant B',
+  'coordinator of tenant B cannot take over rows of tenant A (update of organisation_id to tenant B)');
 select is(pg_temp.harness_reached('delete', 'public.users', 'own'), '{}'::text[],
   'coordinator of tenant B cannot delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.users', 'others in B'), '{}'::text[],
@@ -175,6 +223,10 @@ select is(pg_temp.harness_reached('update', 'public.users', 'outside'), '{}'::te
   'org_admin of tenant A cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.users', 'tenant A', 'tenant B',
   'org_admin of tenant A cannot move rows of tenant A to tenant B (update of organisation_id)');
+select pg_temp.harness_cannot_move('public.users', 'tenant B', 'org_admin A1',
+  'org_admin of tenant A cannot take over rows of tenant B (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'tenant B', 'tenant A',
+  'org_admin of tenant A cannot take over rows of tenant B (update of organisation_id to tenant A)');
 select is(pg_temp.harness_reached('delete', 'public.users', 'own'), pg_temp.harness_rows_in('public.users', 'own'),
   'org_admin of tenant A can delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.users', 'others in A'), pg_temp.harness_rows_in('public.users', 'others in A'),
@@ -208,6 +260,10 @@ select is(pg_temp.harness_reached('update', 'public.users', 'outside'), '{}'::te
   'org_admin of tenant B cannot update rows outside tenants A and B');
 select pg_temp.harness_cannot_move('public.users', 'tenant B', 'tenant A',
   'org_admin of tenant B cannot move rows of tenant B to tenant A (update of organisation_id)');
+select pg_temp.harness_cannot_move('public.users', 'tenant A', 'org_admin B1',
+  'org_admin of tenant B cannot take over rows of tenant A (update of id to itself)');
+select pg_temp.harness_cannot_move('public.users', 'tenant A', 'tenant B',
+  'org_admin of tenant B cannot take over rows of tenant A (update of organisation_id to tenant B)');
 select is(pg_temp.harness_reached('delete', 'public.users', 'own'), pg_temp.harness_rows_in('public.users', 'own'),
   'org_admin of tenant B can delete its own row');
 select is(pg_temp.harness_reached('delete', 'public.users', 'others in B'), pg_temp.harness_rows_in('public.users', 'others in B'),
