@@ -227,12 +227,14 @@ def check(common: Common, only: tuple[str, ...], skip: tuple[str, ...]) -> None:
 @_project_option
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Also listen on 127.0.0.1:PORT.")
 @click.option("--pg-bin", type=click.Path(path_type=Path), default=None, help="Folder of the server binaries.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="json: one line with the URL, the psql command and the migrations' findings.")
 @click.option("--verbose", "-v", is_flag=True)
-def up(project: Path, port: int | None, pg_bin: Path | None, verbose: bool) -> None:
+def up(project: Path, port: int | None, pg_bin: Path | None, fmt: str, verbose: bool) -> None:
     """Boot + migrate, print a connection URL, stay up until Ctrl-C."""
     from harness.commands import run_up_command
 
-    common = Common(project, "text", None, EngineOptions(pg_bin=pg_bin, tcp_port=port), verbose)
+    common = Common(project, fmt, None, EngineOptions(pg_bin=pg_bin, tcp_port=port), verbose)
     raise SystemExit(run_up_command(common, progress_printer(common)))
 
 

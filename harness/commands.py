@@ -48,32 +48,51 @@ def run_lint_command(common: Common, files: list[Path]) -> Report:
 
 
 def run_up_command(common: Common, progress: Progress) -> int:
-    """Boot, migrate, print how to connect, wait for Ctrl-C or SIGTERM; everything goes at the end."""
+    """Boot, migrate, print how to connect, wait for Ctrl-C or SIGTERM; everything goes at the end.
+
+    `--format json` prints one JSON object on one line (for scripts that start a database with it):
+    ready, url, psql, database, migrations and the migrations' findings.
+    """
+    import json
+
     from rich.console import Console
 
     console = Console(highlight=False)
     config = common.config()
     with Workspace(config, common.engine, progress) as workspace:
         migration = workspace.migration
-        for finding in migration.findings:
-            console.print(f"[red]{finding.rule}[/] {finding.location or ''} {finding.message}")
         database = workspace.test_template() if migration.applied else None
-        if database is None:
-            console.print("[bold red]the migrations did not apply; nothing to serve[/]")
-            return 1
-        server = workspace.server
         stop_progress = getattr(progress, "stop", None)
         if stop_progress is not None:
             stop_progress()  # a live status line would be printed over the URL
-        console.print(f"[bold green]ready[/]: {len(migration.migrations)} migrations applied, "
-                      "pgTAP helpers and seed loaded")
-        console.print(f"  url:  {server.url(database)}")
-        console.print(f"  psql: {server.psql_command(database)}")
-        console.print("Ctrl-C stops the server and removes its files.")
+        server = workspace.server
+        if common.fmt == "json":
+            print(json.dumps({
+                "ready": database is not None,
+                "url": server.url(database) if database else None,
+                "psql": server.psql_command(database) if database else None,
+                "database": database,
+                "migrations": [config.relative(m.path) for m in migration.migrations],
+                "findings": [f.to_json() for f in migration.findings],
+            }), flush=True)
+        else:
+            for finding in migration.findings:
+                console.print(f"[red]{finding.rule}[/] {finding.location or ''} {finding.message}")
+            if database is not None:
+                console.print(f"[bold green]ready[/]: {len(migration.migrations)} migrations applied, "
+                              "pgTAP helpers and seed loaded")
+                console.print(f"  url:  {server.url(database)}")
+                console.print(f"  psql: {server.psql_command(database)}")
+                console.print("Ctrl-C stops the server and removes its files.")
+            else:
+                console.print("[bold red]the migrations did not apply; nothing to serve[/]")
+        if database is None:
+            return 1
         try:
             signal.pause()
         except KeyboardInterrupt:
-            console.print("stopping")
+            if common.fmt != "json":
+                console.print("stopping")
     return 0
 
 

@@ -216,3 +216,23 @@ def test_connection_refused_after_stop() -> None:
     engine.stop()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(server.conninfo("postgres"), connect_timeout=1)
+
+
+def test_harness_up_json_says_how_to_connect(make_project) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    project = make_project({"20260101000000_t.sql": "create table if not exists public.t (id int);"})
+    process = subprocess.Popen([sys.executable, "-m", "harness", "up", "--project", str(project), "--format", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        ready = json.loads(process.stdout.readline())
+        assert ready["ready"] is True and ready["findings"] == []
+        assert ready["migrations"] == ["supabase/migrations/20260101000000_t.sql"]
+        with psycopg.connect(ready["url"]) as conn:
+            assert conn.execute("select to_regclass('public.t')::text").fetchone()[0] == "t"
+        assert ready["psql"].startswith("psql -h ")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM
