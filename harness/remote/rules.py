@@ -24,7 +24,7 @@ from harness.remote.executor import CatalogQueries, Executor
 API_SCHEMAS_SETTING = "harness.api_schemas"
 
 
-class _InlineSetting(visitors.Visitor):  # type: ignore[misc]
+class _InlineSetting(visitors.Visitor):
     """current_setting('harness.api_schemas'[, missing_ok]) -> 'public,...'::text."""
 
     def __init__(self, value: str) -> None:
