@@ -162,10 +162,32 @@ def test_harness_up_leaves_nothing_behind(make_project, how: signal.Signals) -> 
     if how != signal.SIGKILL:
         assert not run_dir.exists()
         assert process.returncode in (0, 128 + how)
-    else:  # a SIGKILLed harness cannot remove its folder: the next run does
-        assert run_dir.exists()
+    else:  # a SIGKILLed harness cannot remove its folder: the next run does (maybe a concurrent one)
         with LocalEngine():
             assert not run_dir.exists()
+
+
+def test_the_next_run_sweeps_folders_left_by_a_killed_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A run folder of its own (that the server's user can enter), so no concurrent run sweeps first.
+    tmp_path = Path(tempfile.mkdtemp(prefix="harness-test-runs-"))
+    os.chmod(tmp_path, 0o755)
+    monkeypatch.setenv("HARNESS_RUN_DIR", str(tmp_path))
+    child = subprocess.Popen(["true"])
+    child.wait()
+    left = tmp_path / "harness-left"
+    (left / "data").mkdir(parents=True)
+    (left / "harness.pid").write_text(str(child.pid))  # its owner is gone
+    alive = tmp_path / "harness-alive"
+    alive.mkdir()
+    (alive / "harness.pid").write_text(str(os.getpid()))  # a live run: kept
+    foreign = tmp_path / "harness-foreign"
+    foreign.mkdir()  # no owner file: not ours, kept
+    try:
+        with LocalEngine():
+            assert not left.exists()
+            assert alive.exists() and foreign.exists()
+    finally:
+        shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="runs as a normal user already; the root path needs root")
