@@ -121,3 +121,19 @@ def test_one_failing_check_fails_the_gate(tmp_path: Path, check: str) -> None:
         assert report["summary"]["tests"]["failed"] == 1
     else:
         assert check in failing, report["findings"]
+
+
+def test_skip_and_only_choose_the_checks(tmp_path: Path) -> None:
+    root = _project(tmp_path, {}, "select plan(1);\nselect ok(false, 'a failing assertion');", None)
+    result = subprocess.run([sys.executable, "-m", "harness", "check", "--project", str(root), "--format", "json",
+                             "--skip", "test", "--skip", "explain"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["summary"]["tests"] == {"passed": 0, "failed": 0}
+    assert set(report["timings"]) >= {"lint", "migrate", "audit"} and "test" not in report["timings"]
+    only = subprocess.run([sys.executable, "-m", "harness", "check", "--project", str(root), "--only", "lint"],
+                          capture_output=True, text=True, timeout=300)
+    assert only.returncode == 0, only.stdout
+    wrong = subprocess.run([sys.executable, "-m", "harness", "check", "--project", str(root), "--only", "tests"],
+                           capture_output=True, text=True, timeout=300)
+    assert wrong.returncode == 2 and "unknown check 'tests'" in wrong.stderr
