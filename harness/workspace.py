@@ -23,7 +23,8 @@ from harness.migrate.run import MigrationResult, migrate_template
 
 Progress = Callable[[str], None]
 
-HELPERS_SQL = Path(__file__).resolve().parent.parent / "pgtap" / "supabase_test_helpers.sql"
+# The pgTAP helpers ship inside the package (pgtap/supabase_test_helpers.sql links to them).
+HELPERS_SQL = Path(__file__).resolve().parent / "pgtap" / "supabase_test_helpers.sql"
 
 
 def _quiet(_: str) -> None:
