@@ -55,7 +55,6 @@ class TableSpec:
     key: str | None
     # persona -> operation -> scope, already resolved (operation keys beat "all"); missing = "none"
     access: dict[str, dict[str, str]]
-    declared: bool = True  # False when only catalog rules cover the table
 
     def scope(self, persona: str, operation: str) -> str:
         return self.access.get(persona, {}).get(operation, "none")

@@ -91,10 +91,6 @@ class TableFacts:
     key: tuple[str, ...]  # the columns that address one row (spec `key` or the primary key)
     columns: dict[str, Column] = field(default_factory=dict)
 
-    @property
-    def is_table(self) -> bool:
-        return self.relkind in ("r", "p")
-
 
 @dataclass(frozen=True)
 class Outcome:

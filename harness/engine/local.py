@@ -283,10 +283,6 @@ class LocalEngine:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    @property
-    def log_path(self) -> Path | None:
-        return self._process.log if self._process else None
-
     # --- the cluster cache -------------------------------------------------------------------
 
     def _cached_cluster(self, binaries: PgBinaries, run_as: RunAs) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from harness.findings import ExitCode, Finding, count_by_severity, sort_findings
 
@@ -54,7 +54,7 @@ class Report:
     details: dict[str, Any] = field(default_factory=dict)
     ran_tests: bool = False
 
-    def extend(self, findings: list[Finding]) -> None:
+    def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
 
     @property
