@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from harness.engine.binaries import find_binaries
-from harness.engine.local import LocalEngine, cache_root, platform_hash
+from harness.engine.local import LocalEngine, cache_root, platform_hash, platform_sources
 from harness.engine.osuser import server_user
 from harness.engine.server import PLATFORM_DB
 from harness.findings import HarnessError
@@ -194,6 +194,7 @@ def test_the_next_run_sweeps_folders_left_by_a_killed_run(monkeypatch: pytest.Mo
 def test_engine_works_as_a_normal_user() -> None:
     """Fork, drop to an unprivileged user, start an engine with its own cache, report back."""
     user = server_user()
+    platform_sources()  # read now: the checkout may be a folder the unprivileged user cannot enter
     cache = Path(tempfile.mkdtemp(prefix="harness-test-cache-"))
     os.chown(cache, user.uid, user.gid)
     read_end, write_end = os.pipe()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import ctypes
+import functools
 import fcntl
 import hashlib
 import os
@@ -63,17 +64,20 @@ SERVER_SETTINGS = {
 }
 
 
-def platform_files() -> list[Path]:
+@functools.cache
+def platform_sources() -> tuple[tuple[str, bytes], ...]:
+    """(file name, SQL) of the platform layer in order, read once per process."""
     folder = resources.files("harness") / "platform"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".sql"))
+    paths = sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".sql"))
+    return tuple((path.name, path.read_bytes()) for path in paths)
 
 
 def platform_hash(binaries: PgBinaries) -> str:
     digest = hashlib.sha256()
     digest.update(f"{CACHE_FORMAT}|{binaries.version}|{binaries.bindir}|".encode())
     digest.update(b"pgtap" if binaries.has_extension("pgtap") else b"-")
-    for path in platform_files():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, text in platform_sources():
+        digest.update(name.encode() + b"\0" + text + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -357,10 +361,10 @@ def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:
 def _load_platform(server: Server) -> None:
     server.create_database(PLATFORM_DB)
     with server.connect(PLATFORM_DB) as conn:
-        for path in platform_files():
+        for name, text in platform_sources():
             try:
-                conn.execute(path.read_text(encoding="utf-8").encode())
+                conn.execute(text)
             except psycopg.Error as exc:
-                raise HarnessError(f"the platform layer {path.name} failed to load: {exc}") from None
+                raise HarnessError(f"the platform layer {name} failed to load: {exc}") from None
         conn.execute("checkpoint")
     server.mark_template(PLATFORM_DB)

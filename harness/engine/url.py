@@ -14,7 +14,7 @@ from typing import Callable
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
-from harness.engine.local import platform_files
+from harness.engine.local import platform_sources
 from harness.engine.server import Server
 from harness.findings import HarnessError
 
@@ -88,14 +88,14 @@ class UrlEngine:
 
     def _load_platform(self, server: Server) -> None:
         with server.connect(server.platform_db) as conn:
-            for path in platform_files():
-                if path.name in CLUSTER_LEVEL_FILES:
+            for name, text in platform_sources():
+                if name in CLUSTER_LEVEL_FILES:
                     continue
                 try:
-                    conn.execute(path.read_bytes())
+                    conn.execute(text)
                 except psycopg.Error as exc:
                     raise HarnessError(
-                        f"the platform layer {path.name} does not load through --db-url ({str(exc).strip()}); "
+                        f"the platform layer {name} does not load through --db-url ({str(exc).strip()}); "
                         "connect as a superuser (on Supabase: supabase_admin)"
                     ) from None
 
