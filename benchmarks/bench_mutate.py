@@ -21,7 +21,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness.mutate.command import run_mutate_command  # noqa: E402
+from harness.checks.runner import run_command
+from harness.context import CheckArgs, MutateArgs  # noqa: E402
 from harness.options import Common  # noqa: E402
 from harness.workspace import EngineOptions  # noqa: E402
 
@@ -29,7 +30,7 @@ from harness.workspace import EngineOptions  # noqa: E402
 def once(project: Path, jobs: int, with_audit: bool) -> tuple[float, dict[str, Any]]:
     common = Common(project, "json", None, EngineOptions(), False)
     started = time.perf_counter()
-    report = run_mutate_command(common, None, with_audit, jobs, lambda _: None)
+    report = run_command(common, ("mutate",), "mutate", CheckArgs(jobs=jobs, mutate=MutateArgs(None, with_audit)))
     return time.perf_counter() - started, report.details["mutate"]
 
 

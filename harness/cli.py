@@ -15,9 +15,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from harness import __version__
+from harness.checks import gate_checks
+from harness.context import CheckArgs, MutateArgs
 from harness.findings import ExitCode, HarnessError
 from harness.options import Common, EngineOptions
-from harness.report import renderer
+from harness.report.formats import formats_for, renderer
 from harness.report.model import Report
 
 ERR = Console(stderr=True, highlight=False, soft_wrap=True)  # messages hold paths: never hard-wrap them
@@ -30,8 +32,11 @@ def _project_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")) -> Callable[..., Any]:
-    """--project, --format, --output, --engine, --db-url, --pg-bin, -v -> a `Common` argument."""
+def common_options(checks: tuple[str, ...]) -> Callable[..., Any]:
+    """--project, --format, --output, --engine, --db-url, --pg-bin, -v -> a `Common` argument.
+
+    `checks` are the checks the command runs: they decide which formats it offers.
+    """
 
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(f)
@@ -48,10 +53,8 @@ def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")
 
         options = [
             _project_option,
-            click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
-                         help="Report format."),
-            click.option("--output", type=click.Path(path_type=Path), default=None,
-                         help="Write the report to FILE instead of standard output."),
+            _format_option(formats_for(checks)),
+            _output_option,
             click.option("--engine", type=click.Choice(["local", "docker", "url"]), default="local",
                          show_default=True, help="Where PostgreSQL comes from."),
             click.option("--db-url", default=None, help="An existing PostgreSQL (implies --engine url)."),
@@ -66,6 +69,16 @@ def common_options(formats: tuple[str, ...] = ("text", "json", "sarif", "junit")
         return wrapper
 
     return decorate
+
+
+def _format_option(formats: tuple[str, ...]) -> Callable[..., Any]:
+    return click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
+                        help="Report format.")
+
+
+def _output_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--output", type=click.Path(path_type=Path), default=None,
+                        help="Write the report to FILE instead of standard output.")(f)
 
 
 def _check_output(output: Path | None, option: str = "--output") -> None:
@@ -142,59 +155,65 @@ def cli() -> None:
     """harness: the CI gate for Supabase / PostgreSQL migrations."""
 
 
+def run_command(common: Common, checks: tuple[str, ...], command: str, args: CheckArgs = CheckArgs()) -> None:
+    """Every reporting command: a selection of checks on one run context, rendered, then exit."""
+    from harness.checks import runner
+
+    emit(runner.run_command(common, checks, command, args, progress_printer(common)), common)
+
+
 @cli.command()
-@common_options(("text", "json", "sarif", "junit"))
+@common_options(("migrate",))
 def migrate(common: Common) -> None:
     """Apply every migration twice: clean apply, idempotency, foreign-policy diff."""
-    from harness.commands import run_migrate_command
-
-    emit(run_migrate_command(common, progress_printer(common)), common)
+    run_command(common, ("migrate",), "migrate")
 
 
 @cli.command()
 @_project_option
-@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "junit", "github")), default="text",
-              show_default=True, help="Report format.")
-@click.option("--output", type=click.Path(path_type=Path), default=None, help="Write the report to FILE.")
+@_format_option(formats_for(("lint",)))
+@_output_option
 @click.option("--verbose", "-v", is_flag=True, help="Show info findings.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 def lint(project: Path, fmt: str, output: Path | None, verbose: bool, files: tuple[Path, ...]) -> None:
     """Static rules on migration files (no database needed)."""
-    from harness.commands import run_lint_command
-
     _check_output(output)
+    resolved = []
+    for file in files:
+        path = file if file.is_absolute() else Path.cwd() / file
+        if not path.is_file():
+            raise HarnessError(f"{file}: no such file")
+        resolved.append(path.resolve())
     common = Common(project, fmt, output, EngineOptions(), verbose)
-    emit(run_lint_command(common, list(files)), common)
+    run_command(common, ("lint",), "lint", CheckArgs(lint_files=resolved))
 
 
 @cli.command()
-@common_options(("text", "json", "sarif", "junit", "tap"))
+@common_options(("test",))
 @click.option("-j", "jobs", type=click.IntRange(min=1), default=None, help="Suites run in parallel (default: cores).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def test(common: Common, jobs: int | None, paths: tuple[Path, ...]) -> None:
     """Run the pgTAP suites against a freshly migrated database."""
-    from harness.commands import run_test_command
-
-    emit(run_test_command(common, list(paths), jobs or os.cpu_count() or 1, progress_printer(common)), common)
+    run_command(common, ("test",), "test", CheckArgs(test_paths=list(paths), jobs=jobs or os.cpu_count() or 1))
 
 
 @cli.command()
-@common_options(("text", "json", "sarif", "junit"))
+@common_options(("audit",))
 @click.option("--html", "html_file", type=click.Path(path_type=Path), default=None,
               help="Also write a self-contained HTML page (matrices and findings) to FILE.")
 @click.option("--project-ref", default=None, metavar="REF",
               help="Compare a live Supabase project with the migrations (token from SUPABASE_ACCESS_TOKEN).")
 def audit(common: Common, html_file: Path | None, project_ref: str | None) -> None:
     """Cross-tenant leakage and catalog security rules (or, with --project-ref, drift of a live project)."""
-    from harness.commands import run_audit_command
-
     _check_output(html_file, "--html")
     if project_ref is not None:
         from harness.remote.command import run_remote_audit
 
         report = run_remote_audit(common, project_ref, progress_printer(common))
     else:
-        report = run_audit_command(common, progress_printer(common))
+        from harness.checks.runner import run_command as run
+
+        report = run(common, ("audit",), "audit", CheckArgs(), progress_printer(common))
     if html_file is not None:
         from harness.report.audit_html import render_audit_html
 
@@ -203,24 +222,29 @@ def audit(common: Common, html_file: Path | None, project_ref: str | None) -> No
 
 
 @cli.command()
-@common_options(("text", "json", "junit"))
+@common_options(("explain",))
 @click.option("--rows", type=click.IntRange(min=0), default=None, help="Seed every target with N rows.")
 def explain(common: Common, rows: int | None) -> None:
     """EXPLAIN (ANALYZE) targets, seeded at scale, under RLS."""
-    from harness.commands import run_explain_command
-
-    emit(run_explain_command(common, rows, progress_printer(common)), common)
+    run_command(common, ("explain",), "explain", CheckArgs(explain_rows=rows))
 
 
 @cli.command()
-@common_options(("text", "json", "sarif", "junit", "tap"))
-@click.option("--only", multiple=True, metavar="CHECK", help="Run only this check (repeatable): lint, migrate, test, audit, explain.")
+@common_options(gate_checks())
+@click.option("--only", multiple=True, metavar="CHECK", help=f"Run only this check (repeatable): {', '.join(gate_checks())}.")
 @click.option("--skip", multiple=True, metavar="CHECK", help="Skip this check (repeatable).")
 def check(common: Common, only: tuple[str, ...], skip: tuple[str, ...]) -> None:
-    """The CI gate: migrate + lint + test + audit + explain."""
-    from harness.commands import run_check_command
+    """The CI gate: every check (lint, migrate, test, audit, explain) on one engine."""
+    run_command(common, selected_checks(only, skip), "check", CheckArgs(jobs=os.cpu_count() or 1))
 
-    emit(run_check_command(common, progress_printer(common), only, skip), common)
+
+def selected_checks(only: tuple[str, ...], skip: tuple[str, ...]) -> tuple[str, ...]:
+    gate = gate_checks()
+    for name in (*only, *skip):
+        if name not in gate:
+            raise HarnessError(f"unknown check {name!r} (expected one of: {', '.join(gate)})")
+    chosen = only or gate
+    return tuple(c for c in gate if c in chosen and c not in skip)
 
 
 @cli.command()
@@ -232,14 +256,14 @@ def check(common: Common, only: tuple[str, ...], skip: tuple[str, ...]) -> None:
 @click.option("--verbose", "-v", is_flag=True)
 def up(project: Path, port: int | None, pg_bin: Path | None, fmt: str, verbose: bool) -> None:
     """Boot + migrate, print a connection URL, stay up until Ctrl-C."""
-    from harness.commands import run_up_command
+    from harness.up import run_up_command
 
     common = Common(project, fmt, None, EngineOptions(pg_bin=pg_bin, tcp_port=port), verbose)
     raise SystemExit(run_up_command(common, progress_printer(common)))
 
 
 @cli.command()
-@common_options(("text", "json", "junit"))
+@common_options(("mutate",))
 @click.option("--min-score", type=click.FloatRange(0, 100), default=None, metavar="N",
               help="Fail (exit 1) when the mutation score is below N percent.")
 @click.option("--with-audit", is_flag=True, help="Also audit the mutants the suites let through.")
@@ -247,11 +271,8 @@ def up(project: Path, port: int | None, pg_bin: Path | None, fmt: str, verbose: 
               help="Mutants judged at once (default: twice the cores; each one waits on psql and clones).")
 def mutate(common: Common, min_score: float | None, with_audit: bool, jobs: int | None) -> None:
     """Mutation score of the project's own suites (and, with --with-audit, the audit)."""
-    from harness.mutate.command import run_mutate_command
-
-    jobs = jobs or 2 * (os.cpu_count() or 1)
-    report = run_mutate_command(common, min_score, with_audit, jobs, progress_printer(common))
-    emit(report, common)
+    args = CheckArgs(jobs=jobs or 2 * (os.cpu_count() or 1), mutate=MutateArgs(min_score, with_audit))
+    run_command(common, ("mutate",), "mutate", args)
 
 
 @cli.command(name="emit")

@@ -13,18 +13,18 @@ from pathlib import Path
 from typing import Callable
 
 from harness.config import Config
-from harness.options import EngineOptions
 from harness.engine.docker import DockerEngine
 from harness.engine.local import LocalEngine
 from harness.engine.server import Server
 from harness.engine.url import UrlEngine
 from harness.findings import HarnessError
 from harness.migrate.run import MigrationResult, migrate_template
+from harness.options import EngineOptions
+from harness.pgtap.helpers import HELPERS_SQL
+from harness.sql.discovery import MigrationFile
 
 Progress = Callable[[str], None]
 
-# The pgTAP helpers ship inside the package (pgtap/supabase_test_helpers.sql links to them).
-HELPERS_SQL = Path(__file__).resolve().parent / "pgtap" / "supabase_test_helpers.sql"
 
 
 def _quiet(_: str) -> None:
@@ -32,8 +32,10 @@ def _quiet(_: str) -> None:
 
 
 class Workspace:
-    def __init__(self, config: Config, options: EngineOptions = EngineOptions(), progress: Progress = _quiet) -> None:
+    def __init__(self, config: Config, options: EngineOptions = EngineOptions(), progress: Progress = _quiet,
+                 migrations: Callable[[], list[MigrationFile]] | None = None) -> None:
         self.config = config
+        self._migrations = migrations  # the run context's discovery, asked when migrating (None: discover here)
         self.options = options
         self.progress = progress
         self._engine: LocalEngine | UrlEngine | DockerEngine | None = None
@@ -85,7 +87,8 @@ class Workspace:
         """The project's migrations applied once (done on first use, then shared)."""
         with self._lock:
             if self._migration is None:
-                self._migration = migrate_template(self.server, self.config, self.progress)
+                given = self._migrations() if self._migrations is not None else None
+                self._migration = migrate_template(self.server, self.config, self.progress, given)
             return self._migration
 
     def test_template(self) -> str | None:

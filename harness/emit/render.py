@@ -28,7 +28,7 @@ from harness.emit.world import (
     EmitWorld,
     plan_world,
 )
-from harness.workspace import HELPERS_SQL
+from harness.pgtap.helpers import HELPERS_SQL
 
 SETUP = "_setup"
 HELPERS_FILE = f"{SETUP}/supabase_test_helpers.psql"

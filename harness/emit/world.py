@@ -17,7 +17,7 @@ from harness.audit.model import ANON, MEMBER, UNAFFILIATED, Actor, Tenant
 from harness.audit.people import MEMBERS_PER_ROLE, anon_actor
 from harness.audit.world import World
 from harness.config import Config
-from harness.lint.nodes import iter_nodes, relation_name
+from harness.sql.nodes import iter_nodes, relation_name
 from harness.world import fixed_id
 
 TENANTS = ("A", "B")

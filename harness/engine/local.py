@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import functools
 import fcntl
+import functools
 import hashlib
 import os
 import shutil

@@ -6,23 +6,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness.findings import Finding, HarnessError, sort_findings
-from harness.lint.discovery import discover_migrations, display_path, read_sql
+from harness.sql.discovery import MigrationFile, discover_migrations, display_path, read_sql
 
 if TYPE_CHECKING:
     from harness.config import Config
 
 
-def lint_project(config: Config, files: list[Path] | None = None) -> list[Finding]:
+def lint_project(config: Config, files: list[Path] | None = None,
+                 migrations: list[MigrationFile] | None = None) -> list[Finding]:
     """Lint every migration of the project in version order; only `files`' findings when given.
 
     A file given that is not one of the project's migrations is linted after all of them.
+    `migrations` as the run context discovered them (it reports the discovery's findings); when
+    None they are discovered here and the discovery's findings join the result.
     """
-    # The engine pulls in pglast and every rule; importing it here keeps `harness.lint.discovery`
+    # The engine pulls in pglast and every rule; importing it here keeps `harness.sql.discovery`
     # (which the database side uses) cheap.
     from harness.lint.engine import SourceFile, lint_sources
 
     root = config.root
-    migrations, findings = discover_migrations(config.project.migrations, root)
+    findings: list[Finding] = []
+    if migrations is None:
+        migrations, findings = discover_migrations(config.project.migrations, root)
     sources = [SourceFile(display_path(m.path, root), m.sql) for m in migrations]
     only: set[str] | None = None
     if files is not None:

@@ -9,7 +9,7 @@ from harness.findings import Finding, Severity
 from harness.lint.model import SchemaModel
 from harness.lint.parse import ParsedFile, parse_file
 from harness.lint.rules import RULES, RULES_BY_ID, Hit, LintContext
-from harness.lint.suppressions import Suppressions, parse_suppressions
+from harness.sql.suppressions import Suppressions, parse_suppressions
 
 
 @dataclass(frozen=True)

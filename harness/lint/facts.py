@@ -7,9 +7,9 @@ from typing import Any, Iterable
 from pglast import ast
 from pglast.parser import ParseError
 
-from harness.lint import fastparse
-from harness.lint.nodes import func_name, iter_nodes
 from harness.lint.statement import BodyFacts
+from harness.sql import fastparse
+from harness.sql.nodes import func_name, iter_nodes
 
 USER_METADATA_MARKERS = ("user_metadata", "raw_user_meta_data")
 

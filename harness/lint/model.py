@@ -9,7 +9,8 @@ from pglast import ast
 from pglast.enums import AlterTableType, ObjectType
 
 from harness.lint.facts import facts_of
-from harness.lint.nodes import (
+from harness.lint.statement import BodyFacts, Statement
+from harness.sql.nodes import (
     KeyConstraint,
     added_elements,
     dotted,
@@ -21,7 +22,6 @@ from harness.lint.nodes import (
     relation_name,
     table_elements,
 )
-from harness.lint.statement import BodyFacts, Statement
 
 RLS_FLAGS = {
     AlterTableType.AT_EnableRowSecurity: ("rls", True),

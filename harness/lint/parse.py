@@ -8,16 +8,17 @@ import pglast
 from pglast import ast
 from pglast.parser import ParseError
 
-from harness.lint import fastparse, plpgsql
+from harness.lint import plpgsql
 from harness.lint.facts import (
     facts_of,
     fragment_facts,
     mentions_user_metadata,
     normalise,
 )
-from harness.lint.nodes import option
-from harness.lint.source import SourceText, ascii_safe, skip_trivia
 from harness.lint.statement import BodyFacts, Note, Statement
+from harness.sql import fastparse
+from harness.sql.nodes import option
+from harness.sql.source import SourceText, ascii_safe, skip_trivia
 
 
 @dataclass

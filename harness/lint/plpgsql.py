@@ -10,7 +10,7 @@ import pglast
 from pglast import ast
 
 from harness.lint.facts import parse_fragment
-from harness.lint.nodes import iter_nodes, last_name
+from harness.sql.nodes import iter_nodes, last_name
 
 CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
 CATALOG_FUNCTIONS = {

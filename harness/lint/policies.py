@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from pglast import ast
 
-from harness.lint.nodes import iter_nodes, last_name, relation_name, role_names
+from harness.sql.nodes import iter_nodes, last_name, relation_name, role_names
 
 AUTH_FUNCTIONS = {"auth.uid", "auth.jwt", "auth.role", "auth.email"}
 BYPASS_ROLES = {"service_role", "postgres", "supabase_admin"}

@@ -10,9 +10,9 @@ from typing import Callable
 import psycopg
 
 from harness.findings import Finding, Severity
-from harness.lint.discovery import MigrationFile
-from harness.lint.source import SourceText
 from harness.migrate.statements import Statement, split_statements
+from harness.sql.discovery import MigrationFile
+from harness.sql.source import SourceText
 
 RECORD = (
     "insert into supabase_migrations.schema_migrations (version, name, statements) values (%s, %s, %s)"

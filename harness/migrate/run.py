@@ -12,11 +12,11 @@ from typing import Callable
 from harness.config import Config
 from harness.engine.server import Server
 from harness.findings import Finding, HarnessError, Severity
-from harness.lint.discovery import MigrationFile, discover_migrations
 from harness.migrate.apply import apply_all, apply_file
 from harness.migrate.foreign_policy import foreign_changes, read_surfaces
 from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
 from harness.migrate.waivers import foreign_policy_waivers
+from harness.sql.discovery import MigrationFile, discover_migrations
 
 Progress = Callable[[str], None]
 
@@ -34,15 +34,32 @@ class MigrationResult:
     def applied(self) -> bool:
         return self.template is not None
 
+    @property
+    def blocking_findings(self) -> list[Finding]:
+        """Why nothing can run on the template: every command reports these."""
+        return [f for f in self.findings if f.rule == "migration-error"]
+
+    @property
+    def watch_findings(self) -> list[Finding]:
+        """What the migrate check saw while applying (foreign-policy): the migrate check reports these."""
+        return [f for f in self.findings if f.rule != "migration-error"]
+
 
 def _quiet(_: str) -> None:
     pass
 
 
-def migrate_template(server: Server, config: Config, progress: Progress = _quiet) -> MigrationResult:
-    """Apply every migration once on a clone of the platform database; that clone is the template."""
+def migrate_template(server: Server, config: Config, progress: Progress = _quiet,
+                     migrations: list[MigrationFile] | None = None) -> MigrationResult:
+    """Apply every migration once on a clone of the platform database; that clone is the template.
+
+    `migrations` as the run context discovered them (the discovery's findings are the context's to
+    report); when None they are discovered here and the discovery's findings join the result's.
+    """
     started = time.perf_counter()
-    migrations, findings = discover_migrations(config.project.migrations, config.root)
+    findings: list[Finding] = []
+    if migrations is None:
+        migrations, findings = discover_migrations(config.project.migrations, config.root)
     if not migrations:
         where = config.relative(config.project.migrations)
         raise HarnessError(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from pglast import parser
 
-from harness.lint.fastparse import statement_spans
-from harness.lint.source import skip_trivia
+from harness.sql.fastparse import statement_spans
+from harness.sql.source import skip_trivia
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from pglast.ast import (
 from pglast.enums import ObjectType
 from pglast.parser import ParseError
 
-from harness.lint.source import SourceText
-from harness.lint.suppressions import parse_suppressions
 from harness.migrate.statements import split_statements
+from harness.sql.source import SourceText
+from harness.sql.suppressions import parse_suppressions
 
 RULE = "foreign-policy"
 # Inside DO blocks and EXECUTE strings the tree is not at hand: what follows `on` / `alter table`.

@@ -16,10 +16,10 @@ import psycopg
 from harness.config import Config
 from harness.engine.server import Server
 from harness.findings import HarnessError
-from harness.lint.discovery import MigrationFile
 from harness.migrate.apply import ApplyError, apply_file
 from harness.mutate.model import Mutant
-from harness.workspace import HELPERS_SQL
+from harness.pgtap.helpers import HELPERS_SQL
+from harness.sql.discovery import MigrationFile
 
 
 class MutantBuilder:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from harness.findings import HarnessError
-from harness.lint.discovery import MigrationFile
 from harness.mutate.marks import read_marks
 from harness.mutate.model import Mutant
 from harness.mutate.operators import OPERATORS, Operator
 from harness.mutate.sites import file_sites
 from harness.mutate.tree import deparse
+from harness.sql.discovery import MigrationFile
 
 SAME_TREE = "the mutated statement deparses to the same tree as the original"
 

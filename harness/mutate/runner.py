@@ -14,7 +14,6 @@ from pathlib import Path
 
 from harness.config import Config
 from harness.findings import Finding
-from harness.lint.discovery import MigrationFile
 from harness.mutate.build import MutantBuilder
 from harness.mutate.mirror import Mirror
 from harness.mutate.model import EQUIVALENT, KILLED, STILLBORN, SURVIVED, Killer, Mutant, Outcome
@@ -22,6 +21,7 @@ from harness.mutate.order import SuiteOrder
 from harness.pgtap.results import Suite
 from harness.pgtap.runner import run_suites_on
 from harness.report.model import SuiteResult
+from harness.sql.discovery import MigrationFile
 from harness.workspace import Workspace
 
 Progress = Callable[[str], None]

@@ -17,10 +17,11 @@ import pglast
 from pglast import ast
 from pglast.parser import ParseError
 
-from harness.lint import fastparse, plpgsql
-from harness.lint.nodes import dotted, option
-from harness.lint.source import SourceText, skip_trivia
+from harness.lint import plpgsql
 from harness.mutate.tree import deparse
+from harness.sql import fastparse
+from harness.sql.nodes import dotted, option
+from harness.sql.source import SourceText, skip_trivia
 
 Rebuild = Callable[[str | None], str]  # replacement SQL (None: remove the statement) -> the file's text
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pglast import ast
 from pglast.stream import RawStream
 
-from harness.lint.nodes import iter_nodes
+from harness.sql.nodes import iter_nodes
 
 N = TypeVar("N", bound=ast.Node)
 

@@ -1,38 +1,11 @@
-"""Renderers: a Report in, text out. Renderers never compute; checks never print."""
+"""Renderers: a Report in, text out. Renderers never compute; checks never print.
+
+The formats are registered in harness/report/formats.py.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
-
-from harness.findings import HarnessError
+from harness.report.formats import FORMATS, formats_for, renderer
 from harness.report.model import Report, SuiteResult, TestCase
 
-FORMATS = ("text", "json", "sarif", "junit", "tap", "github")
-
-
-def renderer(fmt: str) -> Callable[[Report], str]:
-    """The function that renders `fmt` (imported lazily: most runs need one format)."""
-    if fmt == "json":
-        from harness.report.json_report import render_json
-
-        return render_json
-    if fmt == "sarif":
-        from harness.report.sarif import render_sarif
-
-        return render_sarif
-    if fmt == "junit":
-        from harness.report.junit import render_junit
-
-        return render_junit
-    if fmt == "tap":
-        from harness.report.tap import render_tap
-
-        return render_tap
-    if fmt == "github":
-        from harness.report.github import render_github
-
-        return render_github
-    raise HarnessError(f"unknown format {fmt!r} (expected one of: {', '.join(FORMATS)})")
-
-
-__all__ = ["FORMATS", "Report", "SuiteResult", "TestCase", "renderer"]
+__all__ = ["FORMATS", "Report", "SuiteResult", "TestCase", "formats_for", "renderer"]

@@ -14,44 +14,19 @@ LEVELS = {Severity.CRITICAL: "error", Severity.ERROR: "error", Severity.WARNING:
 # GitHub ranks security alerts by this rule property (CVSS-like, 0-10).
 SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.ERROR: "7.5", Severity.WARNING: "4.0", Severity.INFO: "1.0"}
 
-# The rules of CONTRACT.md §2 that are not lint rules (lint rules document themselves).
-CONTRACT_RULES = {
-    "migrate/migration-error": "A migration fails to apply.",
-    "migrate/not-idempotent": "Applying the migrations again fails, or changes the catalog or table contents.",
-    "migrate/foreign-policy": "A migration changes policies, RLS flags or policy-called functions of another's table.",
-    "catalog/user-metadata-policy": "A policy, or a function it calls, trusts user_metadata, which users can edit.",
-    "test/test-failed": "A pgTAP assertion failed, or a suite died or planned a different number of tests.",
-    "audit/leak": "A persona can do more than the access spec allows.",
-    "audit/denied": "A persona cannot do what the access spec allows.",
-    "audit/policy-error": "A query under a persona raises an error.",
-    "catalog/rls-disabled": "A table in an API schema is reachable by anon or authenticated with RLS off.",
-    "catalog/security-definer-view": "A view in an API schema reads an RLS-protected table with its owner's rights.",
-    "explain/seq-scan": "The plan of an explain target scans a table sequentially where the target forbids it.",
-    "explain/too-slow": "The median execution time of an explain target is over its budget.",
-    # Rules beyond the contract's table (it may grow):
-    "test/seed-error": "The project's seed file does not apply after the migrations, so no suite can run.",
-    "explain/query-error": "An explain target's query fails under its persona.",
-    "audit/policy-drift": "A live project's policies, RLS flags, grants or policy functions differ from the migrations.",
-    "audit/not-covered": "A table in an API schema has no access spec; only the catalog rules checked it.",
-    "audit/insert-not-probed": "A table has no row template, so inserts into it were not probed.",
-}
-
-
 def rule_id(finding: Finding) -> str:
     return f"{finding.check}/{finding.rule}"
 
 
 def describe_rule(rule: str) -> tuple[str, str]:
-    """(short, full) description of a `check/rule` id."""
-    check, _, name = rule.partition("/")
-    if check == "lint":
-        from harness.lint.rules import RULES_BY_ID
+    """(short, full) description of a `check/rule` id, from the check registry."""
+    from harness.checks import rules_by_key
 
-        known = RULES_BY_ID.get(name)
-        if known is not None:
-            return known.summary(), " ".join(known.documentation().split())
-    text = CONTRACT_RULES.get(rule, name)
-    return text, text
+    known = rules_by_key().get(rule)
+    if known is None:
+        name = rule.partition("/")[2]
+        return name, name
+    return known.summary, known.full_help
 
 
 def render_sarif(report: Report) -> str:

@@ -19,19 +19,23 @@ STYLE = {
     Severity.INFO: "cyan",
 }
 
-# Checks that draw a section of their own: module harness.report.<name> with `render_section`.
-SECTIONS = {"test": "tests_text", "audit": "audit_text", "explain": "explain_text", "check": "check_text",
-            "mutate": "mutate_text"}
+def _sections(report: Report) -> list[str]:
+    """The sections to draw above the findings: each check's own (its `text_section`), in registry
+    order, then `harness check`'s summary table, which sits between the gate's checks and mutate's."""
+    from harness.checks import CHECKS as REGISTRY
+    from harness.checks import get_check
+
+    drawn = [name for name in REGISTRY if name in report.details or (name == "test" and report.suites)]
+    modules = [get_check(name).text_section for name in drawn if get_check(name).in_gate]
+    if "check" in report.details:
+        modules.append("check_text")
+    modules += [get_check(name).text_section for name in drawn if not get_check(name).in_gate]
+    return [module for module in modules if module]
 
 
 def render_text(report: Report, console: Console, verbose: bool = False) -> None:
-    for key, module_name in SECTIONS.items():
-        if key in report.details or (key == "test" and report.suites):
-            try:
-                module = importlib.import_module(f"harness.report.{module_name}")
-            except ModuleNotFoundError:
-                continue
-            module.render_section(report, console, verbose)
+    for module_name in _sections(report):
+        importlib.import_module(f"harness.report.{module_name}").render_section(report, console, verbose)
     findings = report.sorted_findings()
     if not verbose:
         hidden = sum(1 for f in findings if f.severity == Severity.INFO)

@@ -10,7 +10,7 @@ from harness.emit.matrix import table_matrix
 from harness.emit.render import HELPERS_FILE, MARKER, dollar_quote, emit_files
 from harness.emit.world import plan_world
 from harness.pgtap.discovery import discover_suites
-from harness.workspace import HELPERS_SQL
+from harness.pgtap.helpers import HELPERS_SQL
 
 from .conftest import ASSERTION, REPO, planned
 

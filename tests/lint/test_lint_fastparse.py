@@ -8,7 +8,7 @@ import pglast
 import pytest
 from pglast import ast
 
-from harness.lint import fastparse
+from harness.sql import fastparse
 
 MIGRATIONS = sorted((Path(__file__).parent / "fixtures" / "realistic" / "supabase" / "migrations").glob("*.sql"))
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.mutate.command import run_mutate_command
+from harness.checks.runner import run_command
+from harness.context import CheckArgs, MutateArgs
 from harness.options import Common
 from harness.report.model import Report
 from harness.workspace import EngineOptions
@@ -81,7 +82,7 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
 def mutate(project: Path, *, operators: list[str] | None = None, with_audit: bool = False,
            min_score: float | None = None, jobs: int = 4) -> Report:
     common = Common(project, "json", None, EngineOptions(), False)
-    return run_mutate_command(common, min_score, with_audit, jobs, lambda _: None, operators)
+    return run_command(common, ("mutate",), "mutate", CheckArgs(jobs=jobs, mutate=MutateArgs(min_score, with_audit, operators)))
 
 
 def weak_subject(root: Path, keep: tuple[str, ...] = ("06_status_check.test.sql", "07_updated_at_trigger.test.sql")) -> Path:

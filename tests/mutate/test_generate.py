@@ -9,8 +9,8 @@ import pglast
 import pytest
 
 from harness.findings import HarnessError
-from harness.lint.discovery import discover_migrations
 from harness.mutate.generate import generate_mutants
+from harness.sql.discovery import discover_migrations
 
 REPO = Path(__file__).resolve().parents[2]
 

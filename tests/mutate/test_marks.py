@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from harness.findings import HarnessError
-from harness.lint.discovery import MigrationFile
 from harness.mutate.generate import SAME_TREE, generate_mutants
+from harness.sql.discovery import MigrationFile
 
 
 def history(sql: str) -> list[MigrationFile]:

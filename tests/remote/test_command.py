@@ -14,11 +14,10 @@ from harness import catalog
 from harness.config import load_config
 from harness.engine.server import Server
 from harness.migrate.run import migrate_template
-from harness.options import Common
+from harness.options import Common, EngineOptions
 from harness.remote import errors
 from harness.remote.command import run_remote_audit
 from harness.report.model import Report
-from harness.options import EngineOptions
 
 from .conftest import REF, REPO, TOKEN, plant
 from .standin import StandIn

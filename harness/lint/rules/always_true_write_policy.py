@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Iterable
 
 from harness.findings import Severity
-from harness.lint.nodes import is_true_const
 from harness.lint.policies import BYPASS_ROLES, PolicyStatement
 from harness.lint.rules.base import Hit, PolicyRule
 from harness.lint.statement import Statement
+from harness.sql.nodes import is_true_const
 
 USING_WRITES = {"update", "delete", "all"}
 CHECK_WRITES = {"insert", "update", "all"}

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Iterable
 
 from harness.findings import Severity
-from harness.lint.nodes import relation_name
 from harness.lint.rules.base import Hit, Rule
 from harness.lint.rules.unindexed_foreign_key import declared_keys
 from harness.lint.statement import Statement
+from harness.sql.nodes import relation_name
 
 USER_TABLE_NAMES = {"users", "profiles"}
 NO_ACTION = "a"

@@ -18,9 +18,9 @@ from pglast.enums import ObjectType
 
 from harness.findings import Severity
 from harness.lint.model import RLS_FLAGS
-from harness.lint.nodes import dotted, drop_keys, relation_name
 from harness.lint.rules.base import Hit, Rule
 from harness.lint.statement import Statement
+from harness.sql.nodes import dotted, drop_keys, relation_name
 
 RLS_VERBS = {
     ("rls", True): "enables row level security",

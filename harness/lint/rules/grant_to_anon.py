@@ -13,9 +13,9 @@ from pglast import ast
 from pglast.enums import GrantTargetType
 
 from harness.findings import Severity
-from harness.lint.nodes import dotted, option, relation_name, role_names
 from harness.lint.rules.base import Hit, Rule
 from harness.lint.statement import Statement
+from harness.sql.nodes import dotted, option, relation_name, role_names
 
 
 def granted_objects(grant: ast.GrantStmt, schemas: tuple[str, ...] = ()) -> Iterator[str]:

@@ -14,9 +14,9 @@ from typing import Iterable
 from pglast import ast
 
 from harness.findings import Severity
-from harness.lint.nodes import relation_name, table_elements, type_name
 from harness.lint.rules.base import Hit, LintContext, Rule
 from harness.lint.statement import Statement
+from harness.sql.nodes import relation_name, table_elements, type_name
 
 INTEGER_TYPES = {
     "int2",

@@ -22,7 +22,9 @@ from pglast.enums import AlterPublicationAction, AlterTableType, ObjectType, Sub
 
 from harness.findings import Severity
 from harness.lint.model import table_of
-from harness.lint.nodes import (
+from harness.lint.rules.base import Hit, LintContext, Rule
+from harness.lint.statement import Statement
+from harness.sql.nodes import (
     dotted,
     drop_keys,
     iter_nodes,
@@ -31,8 +33,6 @@ from harness.lint.nodes import (
     relation_name,
     role_names,
 )
-from harness.lint.rules.base import Hit, LintContext, Rule
-from harness.lint.statement import Statement
 
 Key = tuple[str, ...]
 

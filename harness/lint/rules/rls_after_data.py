@@ -16,9 +16,9 @@ from pglast import ast
 from pglast.enums import AlterTableType, ObjectType
 
 from harness.findings import Severity
-from harness.lint.nodes import drop_keys, relation_name
 from harness.lint.rules.base import Hit, LintContext, Rule
 from harness.lint.statement import Statement
+from harness.sql.nodes import drop_keys, relation_name
 
 
 def filled_table(node: ast.Node) -> str | None:

@@ -14,10 +14,10 @@ from pglast import ast
 from pglast.enums import A_Expr_Kind, SubLinkType
 
 from harness.findings import Severity
-from harness.lint.nodes import iter_nodes, relation_name
 from harness.lint.policies import PolicyStatement
 from harness.lint.rules.base import Hit, PolicyRule
 from harness.lint.statement import Statement
+from harness.sql.nodes import iter_nodes, relation_name
 
 AGGREGATES = {
     "count",

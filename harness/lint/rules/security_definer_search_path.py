@@ -13,9 +13,9 @@ from typing import Any, Iterable
 from pglast import ast
 
 from harness.findings import Severity
-from harness.lint.nodes import dotted, is_true, option
 from harness.lint.rules.base import Hit, LintContext, Rule
 from harness.lint.statement import Statement
+from harness.sql.nodes import dotted, is_true, option
 
 
 def sets_search_path(options: Iterable[Any] | None) -> bool:

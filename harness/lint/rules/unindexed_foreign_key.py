@@ -12,14 +12,14 @@ from typing import Iterable, Iterator
 from pglast import ast
 
 from harness.findings import Severity
-from harness.lint.nodes import (
+from harness.lint.rules.base import Hit, LintContext, Rule
+from harness.lint.statement import Statement
+from harness.sql.nodes import (
     KeyConstraint,
     added_elements,
     relation_name,
     table_elements,
 )
-from harness.lint.rules.base import Hit, LintContext, Rule
-from harness.lint.statement import Statement
 
 
 def declared_keys(node: ast.Node) -> Iterator[KeyConstraint]:

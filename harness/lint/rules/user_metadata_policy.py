@@ -17,10 +17,10 @@ from pglast import ast
 
 from harness.findings import Severity
 from harness.lint.facts import facts_of
-from harness.lint.nodes import dotted
 from harness.lint.policies import policy_of
 from harness.lint.rules.base import Hit, Rule
 from harness.lint.statement import BodyFacts, Statement
+from harness.sql.nodes import dotted
 
 
 class UserMetadataPolicy(Rule):

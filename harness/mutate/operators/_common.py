@@ -7,8 +7,8 @@ from typing import Any
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
 
-from harness.lint.nodes import relation_name
 from harness.mutate.tree import replace_node
+from harness.sql.nodes import relation_name
 
 POLICY_STATEMENTS = (ast.CreatePolicyStmt, ast.AlterPolicyStmt)
 # A policy's expressions, as the SQL names them.

@@ -14,9 +14,9 @@ from typing import Any
 from pglast import ast
 from pglast.enums import A_Expr_Kind, NullTestType, SubLinkType
 
-from harness.lint.nodes import dotted
 from harness.mutate.model import Mutation
 from harness.mutate.tree import clone, each_copy, nodes_of, replace_node, short
+from harness.sql.nodes import dotted
 
 NAME = "auth-uid"
 COMPARISONS = {"=", "<>", "!="}

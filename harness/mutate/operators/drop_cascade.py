@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import ConstrType
 
-from harness.lint.nodes import relation_name
 from harness.mutate.model import Mutation
 from harness.mutate.operators._common import constraints, table_label
 from harness.mutate.tree import each_copy
+from harness.sql.nodes import relation_name
 
 NAME = "drop-cascade"
 CASCADE, NO_ACTION = "c", "a"

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from pglast import ast
 
-from harness.lint.nodes import relation_name
 from harness.mutate.model import Mutation
+from harness.sql.nodes import relation_name
 
 NAME = "drop-trigger"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.lint.discovery import discover_migrations
+from harness.sql.discovery import discover_migrations
 
 
 def test_misnamed_and_duplicate_files(tmp_path: Path):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from harness.lint.source import SourceText
-
-DIRECTIVE_RE = re.compile(r"--\s*harness:\s*(?P<kind>ignore-file|ignore)\b(?P<rest>.*)$", re.IGNORECASE)
+from harness.sql.directives import comment_block_above, read_directives
+from harness.sql.source import SourceText
 
 
 @dataclass(frozen=True)
@@ -32,40 +30,28 @@ class Suppressions:
             return True
         if not self.line_rules:
             return False
-        for line in lines:
-            above = line - 1
-            while above >= 1 and source.line_text(above).lstrip().startswith("--"):
-                if rule in self.line_rules.get(above, ()):
-                    return True
-                above -= 1
-        return False
+        return any(rule in self.line_rules.get(above, ()) for line in lines for above in comment_block_above(source, line))
 
 
 def parse_suppressions(source: SourceText, known_rules: set[str]) -> Suppressions:
     """Every directive of a file, and what is wrong with them."""
     found = Suppressions()
-    if "harness:" not in source.text.lower():
-        return found
-    for number in range(1, source.line_count + 1):
-        match = DIRECTIVE_RE.search(source.line_text(number))
-        if match is None:
-            continue
-        kind = match["kind"].lower()
-        words = match["rest"].split(None, 1)
-        if not words:
+    for directive in read_directives(source, ("ignore", "ignore-file")):
+        number, kind = directive.line, directive.verb
+        if not directive.names:
             found.problems.append(SuppressionProblem(number, "unknown-suppression", f"`harness: {kind}` names no rule"))
             continue
-        rules = {r for r in words[0].split(",") if r}
+        rules = set(directive.names)
         for rule in sorted(rules - known_rules):
             found.problems.append(
                 SuppressionProblem(number, "unknown-suppression", f"`harness: {kind}` names unknown rule {rule!r}")
             )
-        if len(words) == 1:
+        if not directive.reason:
             found.problems.append(
                 SuppressionProblem(
                     number,
                     "suppression-without-reason",
-                    f"`harness: {kind} {words[0]}` gives no reason; say why after the rule id",
+                    f"`{directive.written}` gives no reason; say why after the rule id",
                 )
             )
         if kind == "ignore-file":

@@ -1,4 +1,5 @@
-"""`harness mutate`: the Report the CLI renders.
+"""The mutate check (`harness mutate`, not part of `harness check`): the mutation score of the project's
+own suites.
 
 Boot, migrate, run the suites once on the unmutated migrations (they must pass: a suite that already
 fails cannot tell mutants apart), audit the unmutated database (with --with-audit), then judge every
@@ -8,36 +9,49 @@ mutant.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from harness.command_run import command_run
+from harness.checks.base import Check, Outcome, RuleInfo
 from harness.findings import Finding, HarnessError, Severity
-from harness.mutate.generate import generate_mutants, select_operators
-from harness.mutate.model import KILLED, Score
-from harness.mutate.runner import MutantRunner, MutationPlan, finding_key
-from harness.mutate.summary import mutate_details
-from harness.options import Common
-from harness.pgtap.runner import run_suites
-from harness.report.model import Report
-from harness.workspace import Workspace
 
-Progress = Callable[[str], None]
+if TYPE_CHECKING:
+    from harness.context import RunContext
+    from harness.mutate.model import Score
+
+RULES = [
+    RuleInfo("test", "mutation-score", Severity.ERROR, "The mutation score of the project's suites is below --min-score."),
+]
 
 
-def run_mutate_command(common: Common, min_score: float | None, with_audit: bool, jobs: int, progress: Progress,
-                       operators: list[str] | None = None) -> Report:
-    """`operators` limits the run to some operators (by name); None runs them all."""
-    select_operators(operators)  # an unknown name fails before the server boots
-    with command_run(common, "mutate", progress) as (workspace, report):
-        if not workspace.migration.applied:
-            report.details["mutate"] = {"skipped": "the migrations did not apply"}
-        else:
-            _mutate(workspace, report, min_score, with_audit, jobs, progress, operators)
-    return report
+class MutateCheck(Check):
+    name = "mutate"
+    summary = "mutation score of the project's own suites"
+    in_gate = False
+    text_section = "mutate_text"
+
+    def rules(self) -> list[RuleInfo]:
+        return RULES
+
+    def prepare(self, ctx: RunContext) -> None:
+        from harness.mutate.generate import select_operators
+
+        select_operators(ctx.args.mutate.operators)  # an unknown name fails before the server boots
+
+    def run(self, ctx: RunContext) -> Outcome:
+        outcome = Outcome()
+        _mutate(ctx, outcome)
+        return outcome
 
 
-def _mutate(workspace: Workspace, report: Report, min_score: float | None, with_audit: bool, jobs: int,
-            progress: Progress, operators: list[str] | None) -> None:
+def _mutate(ctx: RunContext, report: Outcome) -> None:
+    from harness.mutate.generate import generate_mutants
+    from harness.mutate.model import Score
+    from harness.mutate.runner import MutantRunner, MutationPlan, finding_key
+    from harness.mutate.summary import mutate_details
+    from harness.pgtap.runner import run_suites
+
+    workspace, progress, args = ctx.workspace, ctx.progress, ctx.args.mutate
+    min_score, with_audit, jobs, operators = args.min_score, args.with_audit, ctx.args.jobs, args.operators
     config, migrations = workspace.config, workspace.migration.migrations
     mutants = generate_mutants(migrations, lambda m: config.relative(m.path), operators)
     progress(f"{len(mutants)} mutants; the suites run on the unmutated migrations first")
@@ -45,7 +59,7 @@ def _mutate(workspace: Workspace, report: Report, min_score: float | None, with_
     report.timings["test"] = baseline.details.get("wall_s", 0.0)
     if baseline.findings or any(not s.ok for s in baseline.suites):
         report.suites.extend(baseline.suites)
-        report.extend(baseline.findings)
+        report.findings.extend(baseline.findings)
         report.details["mutate"] = {"skipped": "the suites fail on the unmutated migrations; fix them first "
                                                "(a suite that already fails cannot tell mutants apart)"}
         return
@@ -66,10 +80,12 @@ def _mutate(workspace: Workspace, report: Report, min_score: float | None, with_
     report.details["mutate"] = mutate_details(outcomes, score, min_score=min_score, with_audit=with_audit, jobs=jobs,
                                               suites=len(baseline.suites), seconds=report.timings["mutate"])
     if min_score is not None and score.percent is not None and score.percent < min_score:
-        report.extend([_below(score, min_score)])
+        report.findings.append(_below(score, min_score))
 
 
 def _below(score: Score, min_score: float) -> Finding:
+    from harness.mutate.model import KILLED
+
     survived = score.counted - score.counts[KILLED]
     return Finding(
         check="test", rule="mutation-score", severity=Severity.ERROR,
