@@ -1,4 +1,4 @@
-"""The command line: parse, call a check, render, exit (CONTRACT.md §1)."""
+"""The command line: parse, call a check, render, exit (README: Usage, exit codes)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """`harness.toml` (or `[tool.harness]` in pyproject.toml) -> typed, validated configuration.
 
 Every mistake is a `ConfigError` naming the file, the key, what was expected and what was found,
-so the CLI can print one line and exit 2 (CONTRACT.md §1 and §3).
+so the CLI can print one line and exit 2 (the README: Usage and Configuration).
 """
 
 from __future__ import annotations

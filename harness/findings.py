@@ -14,7 +14,7 @@ OPERATIONS = ("select", "insert", "update", "delete")
 
 
 class ExitCode(enum.IntEnum):
-    """Process exit codes (CONTRACT.md §1)."""
+    """Process exit codes (README: Usage, exit codes)."""
 
     PASSED = 0  # no error/critical finding, every pgTAP test passed
     FAILED = 1  # the project under test failed the gate

@@ -1,4 +1,4 @@
-"""`harness audit`: prove the access spec and find cross-tenant leaks (CONTRACT.md §3), and run the
+"""`harness audit`: prove the access spec and find cross-tenant leaks (README: the access spec), and run the
 catalog security rules (harness.catalog).
 
     result = run_audit(workspace, progress)   # result.findings, result.details (JSON-serializable)
@@ -7,11 +7,13 @@ catalog security rules (harness.catalog).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from harness.audit.run import AuditResult, audit_database
 from harness.config import Config
-from harness.engine.server import Server
+
+if TYPE_CHECKING:
+    from harness.audit.run import AuditResult
+    from harness.engine.server import Server
 
 Progress = Callable[[str], None]
 WORKERS = 2
@@ -33,12 +35,24 @@ def _quiet(_: str) -> None:
 
 def run_audit(workspace: _Workspace, progress: Progress = _quiet) -> AuditResult:
     """Audit the workspace's migrated template on a throwaway clone (dropped at the end)."""
+    from harness.audit.run import AuditResult, audit_database
+
     template = workspace.migration.template
     if template is None:
         return AuditResult([], {"skipped": "the migrations did not apply, so there is nothing to audit"})
     server = workspace.server
     with server.scratch_database(template, "audit") as database:
         return audit_database(lambda: server.connect(database), workspace.config, progress, workers=WORKERS)
+
+
+def __getattr__(name: str) -> Any:
+    # The audit's machinery is imported on first use: `harness emit` reads the audit's model and
+    # scopes without it.
+    if name in ("AuditResult", "audit_database"):
+        from harness.audit import run
+
+        return getattr(run, name)
+    raise AttributeError(f"module 'harness.audit' has no attribute {name!r}")
 
 
 __all__ = ["AuditResult", "audit_database", "run_audit"]

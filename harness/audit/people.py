@@ -107,7 +107,7 @@ def anon_actor() -> Actor:
 
 
 def render(template: str, user: str = "", tenant: str = "", role: str = "") -> str:
-    """Placeholders are plain text (CONTRACT.md §3): templates quote them themselves."""
+    """Placeholders are plain text (README: the access spec): templates quote them themselves."""
     return template.replace("{user}", user).replace("{tenant}", tenant).replace("{role}", role)
 
 

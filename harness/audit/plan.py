@@ -62,7 +62,7 @@ def _no_privilege(outcome: Outcome) -> bool:
 
 
 def _moves(book: Statements, config: Config, name: str, actor: Actor, scope: str) -> list[Probe]:
-    """Try to send every row the actor may update out of its scope (CONTRACT.md §3, update): set the
+    """Try to send every row the actor may update out of its scope (the README, the access spec: update): set the
     owner column to a member of the other tenant (or, for "own", to a colleague) or the tenant column
     to the other tenant, wherever the row would then be outside the scope."""
     if scope in ("none", "all"):
@@ -97,7 +97,7 @@ def _moves(book: Statements, config: Config, name: str, actor: Actor, scope: str
 
 
 def _pulls(book: Statements, config: Config, name: str, actor: Actor, scope: str) -> list[Probe]:
-    """Try to take a row the actor may not update into its own scope (CONTRACT.md §3, update: "no
+    """Try to take a row the actor may not update into its own scope (the README, the access spec: update: "no
     other row can" be updated). A no-op update of such a row can fail only because the WITH CHECK
     rejects the unchanged row, which hides a USING that lets the actor reach it: setting the owner
     column to the actor (or the tenant column to its tenant) gives the WITH CHECK a row it accepts.

@@ -1,7 +1,7 @@
 """What the spec allows: the rows in a persona's scope, and the rows an insert probe tries.
 
 "own" is owned by the actor *and* in one of its tenants; "tenant" is in one of its tenants;
-"all" is every row; "none" is nothing (CONTRACT.md §3). A member of both tenants gets the union.
+"all" is every row; "none" is nothing (README: the access spec). A member of both tenants gets the union.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The access matrix of one table as pgTAP assertions: per persona (from both tenants), per operation,
-per category of rows, what the spec allows (CONTRACT.md §3, "What the audit proves").
+per category of rows, what the spec allows (the README: "The access spec").
 
 The scope rules are the audit's (`in_scope`), and so is the choice of rows an insert tries
 (`insert_variants`), so the suites and `harness audit` hold the database to the same matrix.
@@ -185,7 +185,7 @@ def _insert_assertions(emit: EmitWorld, table: str, actor: Actor, who: str) -> l
 
 
 def _move_assertions(emit: EmitWorld, table: str, spec: TableSpec, actor: Actor, who: str) -> list[str]:
-    """No row the actor may update can be sent out of its scope (CONTRACT.md §3, update): its owner
+    """No row the actor may update can be sent out of its scope (the README, the access spec: update): its owner
     set to a member of the other tenant (for "own", also to a colleague), its tenant to the other
     tenant, wherever the row would then be out of scope. Mirrors the audit's move probes."""
     scope = spec.scope(actor.persona, "update")
@@ -215,7 +215,7 @@ def _move_assertions(emit: EmitWorld, table: str, spec: TableSpec, actor: Actor,
 
 
 def _takeover_assertions(spec: TableSpec, actor: Actor, who: str, table: str) -> list[str]:
-    """No row outside the actor's update scope can be taken into it (CONTRACT.md §3, update: "no other
+    """No row outside the actor's update scope can be taken into it (the README, the access spec: an update may touch "no other
     row can" be updated): its owner set to the actor, its tenant to the actor's tenant. A no-op update
     of such a row fails any sound WITH CHECK, which would hide a USING that reaches it; a takeover
     gives the WITH CHECK a row it accepts. Mirrors the audit's pull probes."""

@@ -1,4 +1,4 @@
-"""`{name}` placeholders in a target's `seed` and `query`, replaced by plain text (CONTRACT.md §3).
+"""`{name}` placeholders in a target's `seed` and `query`, replaced by plain text (README: the access spec).
 
 Only the names below are replaced; any other brace (a JSON literal such as '{}') is left alone.
 

@@ -1,6 +1,6 @@
 -- The catalog of everything a migration can create, one row per object:
 -- (kind, name, detail). Extension members and system schemas are left out;
--- sequence positions are not part of it (CONTRACT.md: not-idempotent).
+-- sequence positions are not part of it (README: the not-idempotent rule).
 with
 user_ns as (
   select n.oid, n.nspname

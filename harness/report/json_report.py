@@ -1,4 +1,4 @@
-"""The JSON report of CONTRACT.md §2."""
+"""The JSON report of the README (Usage: the JSON report)."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ from harness.lint.rules.user_metadata_policy import UserMetadataPolicy
 from harness.lint.rules.view_without_security_invoker import ViewWithoutSecurityInvoker
 
 RULES: tuple[type[Rule], ...] = (
-    # fixed by CONTRACT.md
+    # fixed by the harness contract (README: Rule reference)
     ForeignPolicy,
     NotIdempotent,
     RlsMissing,
