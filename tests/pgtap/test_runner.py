@@ -100,7 +100,10 @@ def test_suites_cannot_see_each_others_data(notes: Workspace, jobs: int) -> None
     if jobs == 1:
         assert elapsed >= 4 * 0.3  # each suite sleeps 0.3 s
     else:
-        assert elapsed < 3 * 0.3, f"4 suites with -j 4 took {elapsed:.2f} s: they did not overlap"
+        # Overlap, judged against the suites' own run times rather than the clock (a loaded machine
+        # stretches both alike): one after the other, the wall time could not be under their sum.
+        busy = sum(s.elapsed_s for s in run.suites)
+        assert elapsed < 0.75 * busy, f"4 suites with -j 4 took {elapsed:.2f} s for {busy:.2f} s of work: no overlap"
 
 
 def test_the_isolation_suites_fail_on_one_shared_database(notes: Workspace) -> None:
