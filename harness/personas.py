@@ -72,8 +72,9 @@ ANON = Persona(name="anon", role="anon", claims={"role": "anon"})
 SERVICE_ROLE = Persona(name="service_role", role="service_role", claims={"role": "service_role"})
 
 
-def impersonate(conn: psycopg.Connection, persona: Persona) -> None:
-    """Inside an open transaction: become `persona` until it ends (PostgREST's own statement)."""
+def impersonate(conn: psycopg.Connection, persona: Persona, pre_request: str | None = None) -> None:
+    """Inside an open transaction: become `persona` until it ends (PostgREST's own statements: the
+    role and claims set locally, then the db-pre-request function `pre_request`, "schema.name", if any)."""
     if persona.role not in API_ROLES:
         raise ValueError(f"{persona.role!r} is not an API role")
     conn.execute(
@@ -81,18 +82,24 @@ def impersonate(conn: psycopg.Connection, persona: Persona) -> None:
         "set_config('request.method', 'GET', true)",
         (persona.role, persona.claims_json()),
     )
+    if pre_request:
+        from harness.world.prerequest import pre_request_call
+
+        conn.execute(pre_request_call(pre_request))
 
 
 @contextmanager
-def as_persona(conn: psycopg.Connection, persona: Persona, *, rollback: bool = True) -> Iterator[psycopg.Connection]:
+def as_persona(conn: psycopg.Connection, persona: Persona, *, rollback: bool = True,
+               pre_request: str | None = None) -> Iterator[psycopg.Connection]:
     """A transaction on an autocommit connection in which every statement runs as `persona`.
 
     Rolled back at the end unless `rollback=False` (then committed, as PostgREST commits a request).
+    `pre_request`: the project's db-pre-request function, called first as PostgREST does.
     """
     if not conn.autocommit:
         raise ValueError("as_persona needs an autocommit connection (transactions are explicit)")
     with conn.transaction(force_rollback=rollback):
-        impersonate(conn, persona)
+        impersonate(conn, persona, pre_request)
         yield conn
 
 
@@ -103,13 +110,15 @@ class PersonaConnection:
     (or rolls back with `rollback=True`), so nothing leaks from one request into the next.
     """
 
-    def __init__(self, conn: psycopg.Connection, persona: Persona, rollback: bool = False) -> None:
+    def __init__(self, conn: psycopg.Connection, persona: Persona, rollback: bool = False,
+                 pre_request: str | None = None) -> None:
         self.conn = conn
         self.persona = persona
         self.rollback = rollback
+        self.pre_request = pre_request
 
     def execute(self, query: Any, params: Any = None) -> list[tuple[Any, ...]]:
-        with as_persona(self.conn, self.persona, rollback=self.rollback):
+        with as_persona(self.conn, self.persona, rollback=self.rollback, pre_request=self.pre_request):
             cursor = self.conn.execute(query, params)
             return cursor.fetchall() if cursor.description else []
 

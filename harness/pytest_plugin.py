@@ -8,10 +8,11 @@ Fixtures (nothing starts unless a test asks for one):
 - `harness_workspace`  session: a running PostgreSQL with the project's migrations applied once
 - `harness_template`   session: the name of the migrated template database (helpers + seed loaded)
 - `harness_db`         function: a fresh database cloned from the template, dropped afterwards
-- `harness_world`      function: tenants A and B with one member of every role each, in `harness_db`
+- `harness_world`      function: tenants A and B with members of every role each, in `harness_db`
 - `as_persona`         function: as_persona("coordinator", tenant="B") / ("anon") / ("authenticated")
                        -> a connection to `harness_db` whose every query runs as that persona,
-                       exactly as PostgREST runs a request (one transaction each, role + JWT claims)
+                       exactly as PostgREST runs a request (one transaction each, role + JWT claims,
+                       then the project's db-pre-request function)
 """
 
 from __future__ import annotations
@@ -81,10 +82,9 @@ def harness_db(harness_workspace: Workspace, harness_template: str) -> Iterator[
 
 @pytest.fixture
 def harness_world(harness_db: HarnessDatabase, harness_config: Config) -> World:
-    world = plan_world(harness_config.tenancy)
-    with harness_db.connect() as conn:
-        create_world(conn, world)
-    return world
+    """The world the audit and explain build (harness.world), committed in `harness_db`."""
+    with harness_db.connect() as conn, conn.transaction():
+        return create_world(conn, harness_config, plan_world(harness_config))
 
 
 AsPersona = Callable[..., PersonaConnection]
@@ -96,7 +96,8 @@ def as_persona(harness_db: HarnessDatabase, harness_world: World) -> Iterator[As
 
     def connect(name: str, tenant: str = "A", rollback: bool = False) -> PersonaConnection:
         persona = harness_world.persona(name, tenant)
-        connection = PersonaConnection(harness_db.connect(), persona, rollback=rollback)
+        connection = PersonaConnection(harness_db.connect(), persona, rollback=rollback,
+                                       pre_request=harness_world.pre_request)
         opened.append(connection)
         return connection
 

@@ -28,18 +28,28 @@ class _Workspace(Protocol):
     @property
     def migration(self) -> Any: ...
 
+    def test_template(self) -> str | None: ...
+
 
 def _quiet(_: str) -> None:
     pass
 
 
 def run_audit(workspace: _Workspace, progress: Progress = _quiet) -> AuditResult:
-    """Audit the workspace's migrated template on a throwaway clone (dropped at the end)."""
+    """Audit a throwaway clone of the workspace's test template (the migrations and the seed file,
+    as `harness test` and the emitted suites see them), dropped at the end."""
     from harness.audit.run import AuditResult, audit_database
+    from harness.pgtap.runner import seed_finding
+    from harness.workspace import SeedError
 
-    template = workspace.migration.template
-    if template is None:
+    if workspace.migration.template is None:
         return AuditResult([], {"skipped": "the migrations did not apply, so there is nothing to audit"})
+    try:
+        template = workspace.test_template()
+    except SeedError as error:
+        return AuditResult([seed_finding(error, "audit", "nothing was audited")],
+                           {"skipped": "the seed file did not apply"})
+    assert template is not None
     server = workspace.server
     with server.scratch_database(template, "audit") as database:
         return audit_database(lambda: server.connect(database), workspace.config, progress, workers=WORKERS)

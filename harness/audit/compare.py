@@ -10,7 +10,7 @@ from harness.audit.model import Actor, Outcome, RowLike, WorldRow
 from harness.audit.plan import ViewTarget
 from harness.audit.probes import Probe, ProbeRun
 from harness.audit.scope import expected_rows, in_scope, insert_label, scope_label
-from harness.audit.world import World
+from harness.audit.world import AuditWorld
 from harness.config import Config
 
 OK, LEAK, DENIED, ERROR, NOT_PROBED = "ok", "leak", "denied", "error", "not probed"
@@ -60,7 +60,7 @@ def describe_row(row: WorldRow, actor: Actor, has_owner: bool) -> dict[str, Any]
             "category": category}
 
 
-def compare_run(config: Config, world: World, run: ProbeRun, views: list[ViewTarget]) -> list[Cell]:
+def compare_run(config: Config, world: AuditWorld, run: ProbeRun, views: list[ViewTarget]) -> list[Cell]:
     cells: list[Cell] = []
     actor = run.actor
     for name in world.tables:
@@ -90,7 +90,7 @@ def _read(pairs: list[tuple[Probe, Outcome]]) -> Observed:
     probe, outcome = pairs[-1]  # a retried probe's last outcome counts
     if outcome.ok:
         return outcome.hits, []
-    if outcome.state == "42501":  # "none: nothing or a permission error"
+    if outcome.no_access:  # "none: nothing or a permission error" (on the relation, not elsewhere)
         return frozenset(), []
     return None, [(probe, outcome)]
 
@@ -162,13 +162,13 @@ def _add_pulls(cell: Cell, pulls: list[tuple[Probe, Outcome]], rows: list[WorldR
             cell.errors.append((probe, outcome))
 
 
-def _insert_cell(config: Config, world: World, actor: Actor, table: str, spec: str,
+def _insert_cell(config: Config, world: AuditWorld, actor: Actor, table: str, spec: str,
                  pairs: list[tuple[Probe, Outcome]]) -> Cell:
     cell = Cell(actor, table, "insert", spec, probed=bool(pairs))
     accepted, tried = [], []
     for probe, outcome in pairs:
         assert probe.row is not None
-        if not outcome.passed_policies and not outcome.refused:
+        if not outcome.ok and not outcome.passed_policies and not outcome.refused:
             cell.errors.append((probe, outcome))
             continue
         # What the row really became (the table's triggers may have set its owner), else what was asked.
@@ -176,17 +176,18 @@ def _insert_cell(config: Config, world: World, actor: Actor, table: str, spec: s
         tried.append(row)
         allowed = in_scope(spec, actor, row.owner, row.tenants)
         entry = {"row": row.description, "statement": probe.statement}
-        if outcome.passed_policies:
+        if outcome.accepted_insert:
             accepted.append(row)
             if not allowed:
                 cell.leaks.append({**entry, "category": row.description})
         elif allowed:
-            cell.denials.append({**entry, "category": row.description, "error": outcome.message})
+            error = outcome.message if not outcome.ok else "the statement inserted no row"
+            cell.denials.append({**entry, "category": row.description, "error": error})
     cell.observed, cell.partial = insert_label(accepted, tried, actor)
     return cell
 
 
-def _stored_row(config: Config, world: World, table: str, asked: RowLike, outcome: Outcome) -> RowLike | None:
+def _stored_row(config: Config, world: AuditWorld, table: str, asked: RowLike, outcome: Outcome) -> RowLike | None:
     """The owner and tenant the last probe trigger saw on the inserted row, when it differs from
     what the probe asked for (a trigger that sets owner = auth.uid() turns "a row of another member"
     into "its own row")."""
@@ -196,7 +197,7 @@ def _stored_row(config: Config, world: World, table: str, asked: RowLike, outcom
         if name != table:
             continue
         owner = str(owner) if owner is not None else None
-        member = world.members.get(owner or "")
+        member = world.by_user.get(owner or "")
         if spec.tenant:
             label = world.tenant_label(str(tenant) if tenant is not None else None)
             tenants = frozenset([label] if label else [])
@@ -211,7 +212,7 @@ def _stored_row(config: Config, world: World, table: str, asked: RowLike, outcom
     return None
 
 
-def _view_cell(config: Config, world: World, actor: Actor, view: ViewTarget,
+def _view_cell(config: Config, world: AuditWorld, actor: Actor, view: ViewTarget,
                pairs: list[tuple[Probe, Outcome]]) -> Cell:
     spec_scope = config.tables[view.base].scope(actor.persona, "select")
     cell = Cell(actor, view.view, "select", spec_scope, base=view.base)
@@ -231,12 +232,12 @@ def _view_cell(config: Config, world: World, actor: Actor, view: ViewTarget,
     return cell
 
 
-def _row_from_columns(config: Config, world: World, view: ViewTarget, hit: str) -> WorldRow:
+def _row_from_columns(config: Config, world: AuditWorld, view: ViewTarget, hit: str) -> WorldRow:
     """A view row that shows only the owner and/or tenant columns of its base table."""
     spec = config.tables[view.base]
     values = dict(zip(view.columns, json.loads(hit)))
     owner = str(values[spec.owner]) if spec.owner and values.get(spec.owner) is not None else None
-    member = world.members.get(owner or "")
+    member = world.by_user.get(owner or "")
     if spec.tenant and spec.tenant in values:
         label = world.tenant_label(str(values[spec.tenant]) if values[spec.tenant] is not None else None)
         tenants = frozenset([label] if label else [])

@@ -1,63 +1,22 @@
-"""The audit's vocabulary: the world it builds (tenants, actors, rows) and what a probe observed."""
+"""The audit's vocabulary: the rows of its world, the tables it probes, and what a probe observed.
+(Tenants and actors are the world's: harness.world.model.)"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
 
-# How an actor relates to the spec's persona it is measured against.
-MEMBER = "member"  # an ordinary member of one tenant
-DUAL = "dual"  # a member of both tenants, same role in each (only with multi-membership)
-UNAFFILIATED = "unaffiliated"  # signed in, no membership: the `authenticated` persona
-ANON = "anon"  # the anon key
-FORGED = "forged"  # put role names and the other tenant's id into its own user_metadata
+from harness.world.model import ANON, DUAL, FORGED, MEMBER, UNAFFILIATED, Actor, Tenant
 
-
-@dataclass(frozen=True)
-class Tenant:
-    label: str  # "A" or "B"
-    id: str  # the uuid the tenancy template was given
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Somebody the audit impersonates; measured against the spec of `persona`."""
-
-    label: str  # unique, e.g. "coordinator A1", "coordinator A+B", "authenticated (forged org_admin)"
-    persona: str  # a tenancy role, "authenticated" or "anon"
-    kind: str
-    db_role: str  # "anon" or "authenticated"
-    claims: dict[str, Any]
-    user_id: str | None = None
-    tenants: tuple[str, ...] = ()  # labels of the tenants it is a member of
-    role: str | None = None  # its tenancy role, for members
-    forged: dict[str, Any] | None = None  # the user_metadata it forged
-    forged_claim: str | None = None  # what that metadata claims, in words: "role org_admin in tenant B"
-
-    @property
-    def is_member(self) -> bool:
-        return bool(self.tenants)
-
-    def describe(self) -> str:
-        """How a finding's message names this actor."""
-        if self.kind == ANON:
-            who = "anon"
-        elif not self.tenants:
-            who = "a signed-in user with no membership"
-        elif len(self.tenants) > 1:
-            who = f"{self.persona} of tenants {' and '.join(self.tenants)}"
-        else:
-            who = f"{self.persona} of tenant {self.tenants[0]}"
-        if self.forged_claim:
-            who += f" who forged user_metadata ({self.forged_claim})"
-        return who
+PROBE_SCHEMA = "harness_audit"  # where the audit's own helpers live (sql/install.sql)
+NO_ACCESS = re.compile(r"permission denied for (table|view|materialized view|relation|schema|sequence) ")
 
 
 @dataclass(frozen=True)
 class WorldRow:
     """One row of an audited table as the superuser saw it after seeding."""
 
-    identity: str  # harness_audit.identity(): the key values as a JSON array
+    identity: str  # harness_audit.harness_audit_identity(): the key values as a JSON array
     owner: str | None  # the owner column's value (a member's user id), if the table has one
     tenants: frozenset[str]  # labels of the tenants the row belongs to (empty: none of ours)
     owner_label: str | None = None  # the owning actor's label, for evidence
@@ -104,8 +63,27 @@ class Outcome:
 
     @property
     def refused(self) -> bool:
-        """Refused the way a database refuses: a privilege or policy error, or a trigger's RAISE."""
-        return not self.ok and self.state in ("42501", "P0001")
+        """Refused the way a database refuses: a privilege or policy error, or a trigger's RAISE.
+        Never when the audit's own machinery failed: that is no answer about the project."""
+        return not self.ok and self.state in ("42501", "P0001") and not self.probe_failed
+
+    @property
+    def probe_failed(self) -> bool:
+        """The audit's own helpers raised (e.g. not executable): the probe tells nothing."""
+        return not self.ok and PROBE_SCHEMA in (self.message or "")
+
+    @property
+    def no_access(self) -> bool:
+        """Refused by a privilege on the relation itself (or its schema): "none" for a read.
+        A permission error on anything else (a function a policy calls) is an error, not a scope."""
+        return (not self.ok and self.state == "42501" and not self.probe_failed
+                and NO_ACCESS.match(self.message or "") is not None)
+
+    @property
+    def accepted_insert(self) -> bool:
+        """An insert the policies let through: it wrote a row (an INSERT ... SELECT that selects
+        nothing wrote none: a rejection), or it failed on an integrity constraint after them."""
+        return (self.ok and self.rows > 0) or (self.state or "").startswith("23")
 
     @property
     def passed_policies(self) -> bool:
@@ -116,3 +94,7 @@ class Outcome:
     @property
     def retryable(self) -> bool:
         return self.state in ("40P01", "40001")  # deadlock or serialization failure between workers
+
+
+__all__ = ["ANON", "DUAL", "FORGED", "MEMBER", "UNAFFILIATED", "Actor", "Column", "Outcome", "RowLike",
+           "TableFacts", "Tenant", "WorldRow"]

@@ -18,7 +18,8 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from harness.audit.model import Actor, Outcome, RowLike, TableFacts, WorldRow
-from harness.audit.world import World, identity_sql, table_sql
+from harness.audit.world import AuditWorld, identity_sql, table_sql
+from harness.world.prerequest import pre_request_call
 
 METHOD = {"select": "GET", "insert": "POST", "update": "PATCH", "delete": "DELETE"}
 
@@ -56,14 +57,16 @@ class ProbeRun:
         return self._index.get((table, kind), [])
 
 
-def run_batch(conn: psycopg.Connection, actor: Actor, probes: list[Probe]) -> list[Outcome]:
-    """One round trip; every probe in its own rolled-back subtransaction (and the call rolled back)."""
+def run_batch(conn: psycopg.Connection, actor: Actor, probes: list[Probe], pre_request: str | None = None) -> list[Outcome]:
+    """One round trip; every probe in its own rolled-back subtransaction (and the call rolled back),
+    each after the project's db-pre-request function as PostgREST calls it."""
     if not probes:
         return []
+    call = pre_request_call(pre_request) if pre_request else None
     with conn.transaction(force_rollback=True):
         row = conn.execute(
-            "select harness_audit.run(%s, %s, %s)",
-            [actor.db_role, json.dumps(actor.claims, sort_keys=True), Jsonb([p.payload() for p in probes])],
+            "select harness_audit.run(%s, %s, %s, %s)",
+            [actor.db_role, json.dumps(actor.claims, sort_keys=True), Jsonb([p.payload() for p in probes]), call],
         ).fetchone()
     results: list[dict[str, Any]] = list(row[0]) if row else []
     return [_outcome(r) for r in results]
@@ -83,7 +86,7 @@ def _target(row: WorldRow | None) -> dict[str, Any]:
 class Statements:
     """The probe statements of one world, each rendered once (actors share them)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: AuditWorld) -> None:
         self.world = world
         self._memo: dict[tuple[Any, ...], str] = {}
 

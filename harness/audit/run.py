@@ -18,7 +18,7 @@ from harness.audit.model import Actor
 from harness.audit.plan import ViewTarget, first_batch, second_batch
 from harness.audit.probes import ProbeRun, Statements, run_batch
 from harness.audit.verdicts import cell_findings
-from harness.audit.world import World, build_world, read_views
+from harness.audit.world import AuditWorld, build_world, read_views
 from harness.catalog import run_catalog
 from harness.config import Config
 from harness.findings import Finding, Severity
@@ -105,15 +105,16 @@ def probe_actor(conn: psycopg.Connection, config: Config, book: Statements, acto
                 views: list[ViewTarget]) -> ProbeRun:
     """Two round trips at most: everything, then row-by-row where a whole statement failed."""
     probes = first_batch(book, config, actor, views)
-    outcomes = run_batch(conn, actor, probes)
+    pre_request = book.world.pre_request
+    outcomes = run_batch(conn, actor, probes, pre_request)
     again = second_batch(book, actor, probes, outcomes)
     if again:
         probes += again
-        outcomes += run_batch(conn, actor, again)
+        outcomes += run_batch(conn, actor, again, pre_request)
     return ProbeRun(actor, probes, outcomes)
 
 
-def _probe_in_parallel(connect: Connect, first: psycopg.Connection, config: Config, world: World,
+def _probe_in_parallel(connect: Connect, first: psycopg.Connection, config: Config, world: AuditWorld,
                        views: list[ViewTarget], workers: int, progress: Progress) -> list[ProbeRun]:
     """One task per actor; each worker holds one connection (the world builder's, warm, is one)."""
     progress(f"probing {len(world.tables)} tables and {len({v.view for v in views})} views "
@@ -142,7 +143,7 @@ def _probe_in_parallel(connect: Connect, first: psycopg.Connection, config: Conf
             conn.close()
 
 
-def view_targets(conn: psycopg.Connection, config: Config, world: World) -> list[ViewTarget]:
+def view_targets(conn: psycopg.Connection, config: Config, world: AuditWorld) -> list[ViewTarget]:
     """Views over audited tables, each with the columns that tell whose rows it shows."""
     targets = []
     for view, _relkind, invoker, base, columns in read_views(conn, config):
@@ -158,14 +159,14 @@ def view_targets(conn: psycopg.Connection, config: Config, world: World) -> list
 
 def _not_covered(table: str) -> Finding:
     return Finding(
-        check="audit", rule="not-covered", severity=Severity.INFO, table=table,
+        check="audit", rule="not-covered", severity=Severity.WARNING, table=table,
         message=f"{table} is in an API schema but has no access spec in harness.toml; only the catalog "
                 "rules checked it",
         evidence={"remediation": f"add [tables.\"{table}\"] with owner/tenant and an access table"},
     )
 
 
-def _not_probed(config: Config, world: World) -> list[Finding]:
+def _not_probed(config: Config, world: AuditWorld) -> list[Finding]:
     findings = []
     for name, spec in config.tables.items():
         if spec.row or name in world.member_tables or name in world.tenant_tables:
@@ -179,13 +180,14 @@ def _not_probed(config: Config, world: World) -> list[Finding]:
     return findings
 
 
-def _world_details(world: World, runs: list[ProbeRun]) -> dict[str, Any]:
+def _world_details(world: AuditWorld, runs: list[ProbeRun]) -> dict[str, Any]:
     return {
         "tenants": {label: t.id for label, t in world.tenants.items()},
         "actors": [{"label": a.label, "persona": a.persona, "kind": a.kind, "tenants": list(a.tenants),
                     "user_id": a.user_id, **({"forged_user_metadata": a.forged} if a.forged else {})}
                    for a in world.actors],
         "multi_membership": world.multi_membership,
+        "pre_request": world.pre_request,
         "member_tables": sorted(world.member_tables),
         "tenant_tables": sorted(world.tenant_tables),
         "rows": {name: len(rows) for name, rows in world.rows.items()},

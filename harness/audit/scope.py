@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.audit.model import Actor, RowLike, WorldRow
-from harness.audit.people import render
-from harness.audit.world import World
 from harness.config import Config, TableSpec
+from harness.world import World
+from harness.world.templates import render
 
 SCOPES = ("none", "own", "tenant", "all")
 
@@ -90,7 +90,7 @@ def _row_variants(config: Config, spec: TableSpec, world: World, actor: Actor) -
         for tenant in world.tenants if spec.tenant else ():
             add(None, tenant, f"a row of tenant {tenant}")
         return variants
-    me = world.members.get(actor.user_id or "")
+    me = world.by_user.get(actor.user_id or "")
     for tenant in actor.tenants:
         where = f" in tenant {tenant}" if len(actor.tenants) > 1 else ""
         if me is not None:

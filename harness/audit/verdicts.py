@@ -75,12 +75,19 @@ def _errors(cells: list[Cell], applying: Policies) -> list[Finding]:
         return []
     first = failing[0]
     outcome = first.errors[0][1]
-    message = (f"{first.operation} on {first.table} as {first.actor.describe()} raises an error: "
-               f"{outcome.message} (SQLSTATE {outcome.state}){_also(failing)}")
     examples = [{"actor": c.actor.label, "sqlstate": o.state, "error": o.message, "statement": p.statement,
                  **({"row": p.target} if p.target else {})}
                 for c in failing for p, o in c.errors][:EXAMPLES]
-    return [_finding("policy-error", Severity.ERROR, failing, message, {"errors": examples}, applying)]
+    if outcome.probe_failed:  # the audit's own machinery: the cell is unknown, not a verdict on the project
+        message = (f"the audit could not probe {first.operation} on {first.table} as {first.actor.describe()}: "
+                   f"its own helper failed with {outcome.message} (SQLSTATE {outcome.state}){_also(failing)}; "
+                   "nothing is concluded about this cell")
+        return [_finding("probe-error", Severity.ERROR, failing, message,
+                         {"errors": examples, "sqlstate": outcome.state}, applying)]
+    message = (f"{first.operation} on {first.table} as {first.actor.describe()} raises an error: "
+               f"{outcome.message} (SQLSTATE {outcome.state}){_also(failing)}")
+    return [_finding("policy-error", Severity.ERROR, failing, message,
+                     {"errors": examples, "sqlstate": outcome.state}, applying)]
 
 
 def _leaks(cells: list[Cell], applying: Policies, moves: bool) -> list[Finding]:

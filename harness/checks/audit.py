@@ -21,10 +21,18 @@ RULES = [
     RuleInfo("audit", "policy-error", Severity.ERROR, "A query under a persona raises an error."),
     RuleInfo("audit", "policy-drift", Severity.ERROR,
              "A live project's policies, RLS flags, grants or policy functions differ from the migrations."),
-    RuleInfo("audit", "not-covered", Severity.INFO,
+    RuleInfo("audit", "not-covered", Severity.WARNING,
              "A table in an API schema has no access spec; only the catalog rules checked it."),
     RuleInfo("audit", "insert-not-probed", Severity.INFO,
              "A table has no row template, so inserts into it were not probed."),
+    RuleInfo("audit", "probe-error", Severity.ERROR,
+             "The audit's own helper failed inside a probe; nothing is concluded about that cell."),
+    RuleInfo("audit", "seed-error", Severity.ERROR,
+             "The project's seed file does not apply after the migrations, so nothing was audited."),
+    RuleInfo("audit", "access-widened", Severity.ERROR,
+             "A persona can do more at the head than at the base (persona, operation, scope before → after)."),
+    RuleInfo("audit", "access-narrowed", Severity.WARNING,
+             "A persona can do less at the head than at the base."),
 ]
 
 

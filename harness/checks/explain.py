@@ -16,6 +16,8 @@ RULES = [
     RuleInfo("explain", "too-slow", Severity.ERROR,
              "The median execution time of an explain target is over its budget."),
     RuleInfo("explain", "query-error", Severity.ERROR, "An explain target's query fails under its persona."),
+    RuleInfo("explain", "seed-error", Severity.ERROR,
+             "The project's seed file does not apply after the migrations, so nothing was measured."),
 ]
 
 

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import pglast
-
-from harness.audit.model import ANON, MEMBER, UNAFFILIATED, Actor, Tenant
-from harness.audit.people import MEMBERS_PER_ROLE, anon_actor
-from harness.audit.world import World
 from harness.config import Config
-from harness.sql.nodes import iter_nodes, relation_name
-from harness.world import fixed_id
+from harness.world import World, fixed_id, plan_world as plan_shared_world
+from harness.world.model import ANON, MEMBER, TENANTS, UNAFFILIATED, Actor, Tenant
 
-TENANTS = ("A", "B")
 OUTSIDER = "outsider"
 FRESH_USER = "fresh user"
 FRESH_TENANT = "fresh"
@@ -64,31 +58,20 @@ def parse_probe(statement: str) -> tuple[str | None, str]:
 
 
 def plan_world(config: Config) -> EmitWorld:
-    tenants = {label: Tenant(label, label) for label in TENANTS}
+    """The shared world's plan (harness.world), its members, outsider and anon named by label."""
+    shared = plan_shared_world(config)
     actors: list[Actor] = []
-    for tenant in TENANTS:
-        for role in config.tenancy.roles:
-            for n in range(1, MEMBERS_PER_ROLE + 1):
-                label = f"{role} {tenant}{n}"
-                actors.append(Actor(label=label, persona=role, kind=MEMBER, db_role="authenticated", claims={},
-                                    user_id=label, tenants=(tenant,), role=role))
-    actors.append(Actor(label=OUTSIDER, persona="authenticated", kind=UNAFFILIATED, db_role="authenticated",
-                        claims={}, user_id=OUTSIDER))
-    actors.append(anon_actor())
-    member_tables = frozenset(_inserted_tables(config.tenancy.member)) & set(config.tables)
-    tenant_tables = frozenset(_inserted_tables(config.tenancy.tenant)) & set(config.tables) - member_tables
-    world = World(tenants=tenants, actors=actors, tables={}, member_tables=set(member_tables),
+    for actor in shared.actors:
+        if actor.kind == MEMBER:
+            actors.append(replace(actor, user_id=actor.label, claims={}))
+        elif actor.kind == UNAFFILIATED:
+            actors.append(replace(actor, label=OUTSIDER, user_id=OUTSIDER, claims={}))
+        elif actor.kind == ANON:
+            actors.append(actor)
+    member_tables = frozenset(shared.member_tables) & set(config.tables)
+    tenant_tables = frozenset(shared.tenant_tables) & set(config.tables) - member_tables
+    tenants = {label: Tenant(label, label) for label in TENANTS}
+    world = World(tenants=tenants, actors=actors, member_tables=set(member_tables),
                   tenant_tables=set(tenant_tables), spare_user=FRESH_USER, spare_tenant=FRESH_TENANT)
     ids = {label: str(fixed_id(f"emit:tenant:{label}")) for label in (*TENANTS, FRESH_TENANT)}
     return EmitWorld(config, world, ids, member_tables, tenant_tables, _probe_config(config))
-
-
-def _inserted_tables(template: str) -> list[str]:
-    """The tables a tenancy template inserts into (the audit observes this; we read the SQL)."""
-    text = template.replace("{user}", str(fixed_id("user"))).replace("{tenant}", str(fixed_id("tenant")))
-    try:
-        statements = pglast.parse_sql(text.replace("{role}", "role"))
-    except pglast.parser.ParseError:
-        return []
-    return [relation_name(node.relation) for node in iter_nodes(statements)
-            if isinstance(node, pglast.ast.InsertStmt) and node.relation is not None]

@@ -36,10 +36,11 @@ class Measurement:
     policies: dict[str, list[str]]  # table -> policies that apply to the persona
 
 
-def explain_once(conn: psycopg.Connection, persona: Persona, query: str, timeout_ms: int) -> dict[str, Any]:
+def explain_once(conn: psycopg.Connection, persona: Persona, query: str, timeout_ms: int,
+                 pre_request: str | None = None) -> dict[str, Any]:
     statement = "explain (analyze, buffers, format json) " + query
     try:
-        with as_persona(conn, persona):
+        with as_persona(conn, persona, pre_request=pre_request):
             conn.execute("select set_config('statement_timeout', %s, true)", (str(timeout_ms),))
             row = conn.execute(statement).fetchone()
     except errors.QueryCanceled:
@@ -54,10 +55,11 @@ def explain_once(conn: psycopg.Connection, persona: Persona, query: str, timeout
 
 
 def measure(conn: psycopg.Connection, persona: Persona, query: str,
-            timeout_ms: int = STATEMENT_TIMEOUT_MS) -> Measurement:
+            timeout_ms: int = STATEMENT_TIMEOUT_MS, pre_request: str | None = None) -> Measurement:
+    """`pre_request`: the project's db-pre-request function, called before the query as PostgREST does."""
     for _ in range(WARMUP_RUNS):
-        explain_once(conn, persona, query, timeout_ms)
-    runs = [explain_once(conn, persona, query, timeout_ms) for _ in range(MEASURED_RUNS)]
+        explain_once(conn, persona, query, timeout_ms, pre_request)
+    runs = [explain_once(conn, persona, query, timeout_ms, pre_request) for _ in range(MEASURED_RUNS)]
     execution = [float(r["Execution Time"]) for r in runs]
     planning = [float(r.get("Planning Time", 0.0)) for r in runs]
     median_run = sorted(runs, key=lambda r: float(r["Execution Time"]))[len(runs) // 2]

@@ -21,7 +21,8 @@ from harness.explain.plan import analyse
 from harness.explain.seed import Seeded, SeedKey, quoted, seed_database
 from harness.findings import HarnessError
 from harness.personas import Persona
-from harness.workspace import Workspace
+from harness.pgtap.runner import seed_finding
+from harness.workspace import SeedError, Workspace
 from harness.world import World, plan_world
 
 Progress = Callable[[str], None]
@@ -40,20 +41,25 @@ def run_explain(workspace: Workspace, rows_override: int | None, progress: Progr
     """Every target of the workspace's configuration; `rows_override` replaces every target's rows."""
     if not workspace.config.explain:
         return ExplainResult(skipped="no [[explain]] targets in the configuration")
-    template = workspace.migration.template
-    if template is None:
+    if workspace.migration.template is None:
         return ExplainResult(skipped="the migrations did not apply")
+    try:
+        template = workspace.test_template()  # the seed file too, as `harness test` and the audit load it
+    except SeedError as error:
+        return ExplainResult(skipped="the seed file did not apply",
+                             findings=[seed_finding(error, "explain", "no target was measured")])
+    assert template is not None
     return run_targets(workspace.server, template, workspace.config, rows_override, progress)
 
 
 def run_targets(server: Server, template: str, config: Config, rows_override: int | None,
                 progress: Progress) -> ExplainResult:
     """The targets of `config` on clones of `template` (the benchmark passes a modified template)."""
-    world = plan_world(config.tenancy)
+    world = plan_world(config)
     jobs = [_job(target, world, rows_override) for target in config.explain]
     seeded: dict[SeedKey, Seeded] = {}
     try:
-        _seed_all(server, template, world, jobs, seeded, progress)
+        _seed_all(server, template, config, world, jobs, seeded, progress)
         result = ExplainResult()
         for job in jobs:
             progress(f'explain: measuring "{job.target.name}" as {job.persona.name}')
@@ -71,15 +77,15 @@ def _job(target: ExplainTarget, world: World, rows_override: int | None) -> Job:
     rows = target.rows if rows_override is None else rows_override
     values = {
         "rows": str(rows),
-        "tenant": str(world.tenants["A"]),
-        "other_tenant": str(world.tenants["B"]),
+        "tenant": world.tenants["A"].id,
+        "other_tenant": world.tenants["B"].id,
         "user": str(world.placeholder_user(persona)),
     }
     seed = render(target.seed or "", values)
     return Job(target, persona, SeedKey(seed, rows), normalise_query(render(target.query, values)))
 
 
-def _seed_all(server: Server, template: str, world: World, jobs: list[Job],
+def _seed_all(server: Server, template: str, config: Config, world: World, jobs: list[Job],
               seeded: dict[SeedKey, Seeded], progress: Progress) -> None:
     keys: dict[SeedKey, list[str]] = {}
     for job in jobs:
@@ -88,7 +94,7 @@ def _seed_all(server: Server, template: str, world: World, jobs: list[Job],
 
     def one(key: SeedKey) -> None:
         progress(f"explain: seeding {key.rows} rows for {quoted(keys[key])}")
-        seeded[key] = seed_database(server, template, world, key, keys[key])
+        seeded[key] = seed_database(server, template, config, world, key, keys[key])
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(one, key) for key in keys]
@@ -106,7 +112,9 @@ def _measure(server: Server, seeded: Seeded, job: Job) -> TargetResult:
     )
     with server.connect(seeded.database) as conn:
         try:
-            measurement = measure(conn, job.persona, job.query)
+            # the persona as the seeded world issued it (claims its triggers maintain), after PostgREST's pre-request
+            persona = seeded.world.persona(target.persona) if job.persona.user_id else job.persona
+            measurement = measure(conn, persona, job.query, pre_request=seeded.world.pre_request)
         except QueryError as exc:
             if exc.sqlstate == SYNTAX_ERROR:
                 raise HarnessError(f"[[explain]] {quoted([target.name])}: the query is not valid SQL: {exc}") from None

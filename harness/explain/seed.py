@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from harness.config import Config
 from harness.engine.server import Server
 from harness.findings import HarnessError
 from harness.world import World, WorldError, create_world
@@ -26,15 +27,18 @@ class SeedKey:
 class Seeded:
     database: str
     seconds: float
+    world: World  # as created there: tokens as issued, the pre-request function
 
 
-def seed_database(server: Server, template: str, world: World, key: SeedKey, targets: list[str]) -> Seeded:
+def seed_database(server: Server, template: str, config: Config, world: World, key: SeedKey,
+                  targets: list[str]) -> Seeded:
     """Create and fill the database for `key`; on failure it is dropped and HarnessError raised."""
     started = time.perf_counter()
     database = server.clone(template, "explain")
     try:
         with server.connect(database) as conn:
-            create_world(conn, world)
+            with conn.transaction():
+                world = create_world(conn, config, world)
             if key.seed.strip():
                 _run_seed(conn, key, targets)
             conn.execute("vacuum analyze")  # what autovacuum would have done by the time it matters
@@ -44,7 +48,7 @@ def seed_database(server: Server, template: str, world: World, key: SeedKey, tar
     except BaseException:
         server.drop_database(database)
         raise
-    return Seeded(database, time.perf_counter() - started)
+    return Seeded(database, time.perf_counter() - started, world)
 
 
 def _run_seed(conn: psycopg.Connection, key: SeedKey, targets: list[str]) -> None:

@@ -60,10 +60,11 @@ def _require_pgtap(server: Server) -> None:
         raise pgtap_missing(major)
 
 
-def _seed_finding(error: SeedError) -> Finding:
+def seed_finding(error: SeedError, check: str = "test", consequence: str = "no suite ran") -> Finding:
+    """The seed file did not apply: `check` (test, audit, explain) could not run on it."""
     return Finding(
-        check="test", rule="seed-error", severity=Severity.ERROR,
-        message=f"the seed file failed to apply, so no suite ran: {error.message.splitlines()[0]}",
+        check=check, rule="seed-error", severity=Severity.ERROR,
+        message=f"the seed file failed to apply, so {consequence}: {error.message.splitlines()[0]}",
         file=error.file, line=error.line, evidence={"error": error.message},
     )
 
@@ -112,7 +113,7 @@ def run_suites(workspace: Workspace, paths: list[Path] | None, jobs: int, progre
     try:
         template = workspace.test_template()
     except SeedError as error:
-        run.findings.append(_seed_finding(error))
+        run.findings.append(seed_finding(error))
         return run
     if template is None:
         return run

@@ -34,6 +34,15 @@ def render_section(report: Report, console: Console, verbose: bool) -> None:
         console.print(f"[dim]not in the access spec (catalog rules only): {escape(names)}[/]", highlight=False)
 
 
+def coverage_note(details: Any) -> str | None:
+    """For the verdict line: an audit that probed no table must not read as a plain pass."""
+    if not isinstance(details, dict) or details.get("skipped") or details.get("world", {}) is not None:
+        return None
+    uncovered = len(details.get("not_covered") or [])
+    return (f"no table audited ({uncovered} table{'s' if uncovered != 1 else ''} in the API schemas, "
+            "none in the access spec: harness init --record writes one)")
+
+
 def world_summary(details: dict[str, Any]) -> str:
     world = details["world"]
     if world is None:

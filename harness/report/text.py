@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness.findings import CHECKS, Finding, Severity, count_by_severity
+from harness.report.audit_text import coverage_note
 from harness.report.model import Report
 
 STYLE = {
@@ -91,6 +92,9 @@ def render_verdict(report: Report, console: Console) -> None:
         parts.insert(0, f"{report.tests_passed} tests passed, {report.tests_failed} failed")
     total = report.timings.get("total_s")
     timing = f" in {total:.2f} s" if total is not None else ""
+    note = coverage_note(report.details.get("audit"))
+    if note:
+        parts.append(note)
     summary = ", ".join(parts) if parts else "no findings"
     if report.ok:
         console.print(f"\n[bold green]PASSED[/] harness {report.command}{timing}: {summary}")

@@ -81,6 +81,17 @@ def test_without_an_access_spec_only_the_catalog_runs(tmp_path: Path, capsys: py
     assert {(f["rule"], f["table"]) for f in report["findings"]} == {
         ("rls-disabled", "public.things"), ("not-covered", "public.things")}
     assert report["details"]["audit"]["world"] is None
+    assert next(f for f in report["findings"] if f["rule"] == "not-covered")["severity"] == "warning"
+
+
+def test_an_audit_that_covered_no_table_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    migration = "create table public.things (id int primary key);\nalter table public.things enable row level security;\n"
+    root = write_project(tmp_path / "p", migration, "")
+    code, out, err = _run(["audit", "--project", str(root)], capsys)
+    assert code == 0  # warnings do not fail the gate, but the verdict line says nothing was probed
+    text = " ".join((out + err).split())
+    assert "PASSED" in text and "no table audited (1 table in the API schemas, none in the access spec" in text
+    assert "not-covered" in text
 
 
 def test_a_remote_database_needs_the_explicit_flag() -> None:

@@ -5,7 +5,7 @@ grant usage on schema harness_audit to public;
 
 -- A row's identity: its key values as a JSON array (the whole row's md5 when there is no key).
 -- The same text whether it is computed from a SELECT under a persona or from OLD in a trigger.
-create or replace function harness_audit.identity(r jsonb, keys text[])
+create or replace function harness_audit.harness_audit_identity(r jsonb, keys text[])
 returns text
 language sql
 immutable
@@ -15,6 +15,9 @@ as $$
     else (select jsonb_agg(r -> k order by o) from unnest(keys) with ordinality as u (k, o))::text
   end
 $$;
+-- Granted explicitly: personas call it (select probes, and the probe trigger runs as the persona), and
+-- a project's `alter default privileges ... revoke execute on functions from public` must not reach it.
+grant execute on function harness_audit.harness_audit_identity(jsonb, text[]) to public;
 
 -- The probe trigger, installed twice per audited table. tg_argv: its phase, the table's owner and
 -- tenant columns ('' when it has none), then its key columns.
@@ -47,7 +50,7 @@ begin
   end if;
   if mode in ('noop', 'move', 'collect') then
     if tg_argv[0] = 'first' then
-      if target <> '' and harness_audit.identity(to_jsonb(old), tg_argv[3:]) <> target then
+      if target <> '' and harness_audit.harness_audit_identity(to_jsonb(old), tg_argv[3:]) <> target then
         return null;
       end if;
       if tg_op = 'UPDATE' and mode = 'noop' then
@@ -55,7 +58,7 @@ begin
       end if;
     else
       perform set_config('harness.hits', coalesce(current_setting('harness.hits', true), '')
-                         || harness_audit.identity(to_jsonb(old), tg_argv[3:]) || e'\n', true);
+                         || harness_audit.harness_audit_identity(to_jsonb(old), tg_argv[3:]) || e'\n', true);
       if mode = 'collect' then
         return null;
       end if;
@@ -69,9 +72,10 @@ end
 $$;
 
 -- Runs a batch of probes. Each probe is a subtransaction that becomes the persona exactly as
--- PostgREST does (role and request.jwt.claims, set locally), runs one statement, and is always
+-- PostgREST does (role and request.jwt.claims set locally, then the project's db-pre-request
+-- function, `pre_request`: the statement that calls it, or null), runs one statement, and is always
 -- rolled back: success ends in a private exception that carries the row count and the hits out.
-create or replace function harness_audit.run(persona_role text, claims text, probes jsonb)
+create or replace function harness_audit.run(persona_role text, claims text, probes jsonb, pre_request text)
 returns jsonb[]
 language plpgsql
 as $$
@@ -91,6 +95,9 @@ begin
               set_config('harness.mode', coalesce(probe ->> 'mode', ''), true),
               set_config('harness.target', coalesce(probe ->> 'target', ''), true),
               set_config('harness.hits', '', true);
+      if pre_request is not null then
+        execute pre_request;
+      end if;
       execute probe ->> 'sql';
       get diagnostics affected = row_count;
       raise exception using errcode = 'HA000', message = affected::text,
@@ -109,4 +116,4 @@ begin
   return results;
 end
 $$;
-revoke execute on function harness_audit.run(text, text, jsonb) from public;
+revoke execute on function harness_audit.run(text, text, jsonb, text) from public;

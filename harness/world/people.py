@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from harness.audit.model import ANON, DUAL, FORGED, MEMBER, UNAFFILIATED, Actor, Tenant
 from harness.config import Config
 from harness.personas import user_claims
+from harness.world.model import ANON, DUAL, FORGED, MEMBER, TENANTS, UNAFFILIATED, Actor, Tenant, fixed_id
+from harness.world.templates import render
 
 MEMBERS_PER_ROLE = 2
-EMAIL_DOMAIN = "audit.harness.test"
+EMAIL_DOMAIN = "world.harness.test"
 # Keys a policy might trust in user_metadata, besides those found in the catalog.
 COMMON_METADATA_KEYS = (
     "role", "roles", "user_role", "app_role", "is_admin",
@@ -40,7 +40,7 @@ class Person:
 
 
 def make_tenants() -> dict[str, Tenant]:
-    return {label: Tenant(label, str(uuid.uuid4())) for label in ("A", "B")}
+    return {label: Tenant(label, str(fixed_id(f"tenant:{label}"))) for label in TENANTS}
 
 
 def metadata_keys(texts: list[str], config: Config) -> list[str]:
@@ -72,7 +72,7 @@ def plan_people(config: Config, tenants: dict[str, Tenant], keys: list[str]) -> 
 
     def add(label: str, persona: str, kind: str, member_of: tuple[str, ...], role: str | None,
             forged: dict[str, Any] | None = None, claim: str | None = None) -> None:
-        user_id = str(uuid.uuid4())
+        user_id = str(fixed_id(f"user:{label}"))
         app_metadata = {"provider": "email", "providers": ["email"]}
         claims = user_claims(user_id, f"{_slug(label)}@{EMAIL_DOMAIN}", app_metadata=app_metadata,
                              user_metadata=forged or {})
@@ -104,11 +104,6 @@ def plan_people(config: Config, tenants: dict[str, Tenant], keys: list[str]) -> 
 
 def anon_actor() -> Actor:
     return Actor(label="anon", persona="anon", kind=ANON, db_role="anon", claims={"role": "anon"})
-
-
-def render(template: str, user: str = "", tenant: str = "", role: str = "") -> str:
-    """Placeholders are plain text (README: the access spec): templates quote them themselves."""
-    return template.replace("{user}", user).replace("{tenant}", tenant).replace("{role}", role)
 
 
 def _render_json(template: str, user: str, tenant: str, role: str) -> dict[str, Any]:
