@@ -291,15 +291,21 @@ def emit_command(project: Path, out: Path | None, check_only: bool) -> None:
 @cli.command()
 @_project_option
 @click.option("--pg-bin", type=click.Path(path_type=Path), default=None, help="Folder of the server binaries.")
+@click.option("--record", is_flag=True, help="Write the access every persona has today as the access spec.")
 @click.option("--verbose", "-v", is_flag=True)
-def init(project: Path, pg_bin: Path | None, verbose: bool) -> None:
+def init(project: Path, pg_bin: Path | None, record: bool, verbose: bool) -> None:
     """A starter harness.toml drafted from the migrations."""
     from harness.init import init_project
 
     common = Common(project, "text", None, EngineOptions(pg_bin=pg_bin), verbose)
-    path = init_project(project, common.engine, progress_printer(common))
+    result = init_project(project, common.engine, progress_printer(common), record=record)
     ProgressDisplay.stop_current()
-    Console(highlight=False).print(f"wrote {path}: check the guesses and write the access spec of each table")
+    console = Console(highlight=False)
+    console.print(f"wrote {result.path}: recognised {result.recognised.description}")
+    for missing in result.recognised.missing:
+        console.print(f"  missing: {missing}")
+    console.print("  the access spec is what the database allows today (observed — review it)" if result.recorded
+                  else "  check the guesses and write the access spec of each table (or run init --record)")
 
 
 def _terminate(signum: int, _frame: object) -> None:

@@ -38,12 +38,24 @@ class ProjectSettings:
     api_schemas: tuple[str, ...]
 
 
+PRIMARY_OWNER = "primary_owner"  # the persona of the user `{owner}` names in the tenant template
+
+
 @dataclass(frozen=True)
 class Tenancy:
-    tenant: str
-    member: str
+    tenant: str  # "" = no tenant table (user-owned rows only)
+    member: str  # "" = nothing to insert (every member is just a signed-in user)
     roles: tuple[str, ...]
     claims: str | None
+
+    @property
+    def primary_owner(self) -> bool:
+        """The tenant template names its primary owner: the world creates one per tenant."""
+        return "{owner}" in self.tenant
+
+    @property
+    def personas(self) -> tuple[str, ...]:
+        return (*self.roles, *((PRIMARY_OWNER,) if self.primary_owner else ()), *BUILTIN_PERSONAS)
 
 
 @dataclass(frozen=True)
@@ -57,7 +69,13 @@ class TableSpec:
     access: dict[str, dict[str, str]]
 
     def scope(self, persona: str, operation: str) -> str:
-        return self.access.get(persona, {}).get(operation, "none")
+        """The scope the persona has (for "tenant*", "tenant")."""
+        return self.access.get(persona, {}).get(operation, "none").rstrip("*")
+
+    def at_most(self, persona: str, operation: str) -> bool:
+        """"tenant*": at most that scope, maybe only part of it (what `init --record` writes where a
+        persona reaches part of a scope): rows beyond it are leaks, rows of it it misses are no denial."""
+        return self.access.get(persona, {}).get(operation, "none").endswith("*")
 
 
 @dataclass(frozen=True)
@@ -85,7 +103,7 @@ class Config:
 
     @property
     def personas(self) -> tuple[str, ...]:
-        return (*self.tenancy.roles, *BUILTIN_PERSONAS)
+        return self.tenancy.personas
 
     def relative(self, path: Path) -> str:
         """A path as reports show it: relative to the project root when inside it."""
@@ -205,7 +223,7 @@ def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Confi
     top.only(("project", "tenancy", "tables", "explain"))
     project = _parse_project(root, top.table("project"))
     tenancy = _parse_tenancy(top.table("tenancy"))
-    personas = (*tenancy.roles, *BUILTIN_PERSONAS)
+    personas = tenancy.personas
     tables_reader = top.table("tables")
     tables = {
         name: _parse_table(name, tables_reader.table(name), personas)
@@ -245,7 +263,7 @@ def _parse_tenancy(r: _Reader) -> Tenancy:
     r.only(("tenant", "member", "roles", "claims"))
     roles = r.strings("roles", DEFAULT_ROLES)
     for role in roles:
-        if role in (*BUILTIN_PERSONAS, "service_role"):
+        if role in (*BUILTIN_PERSONAS, "service_role", PRIMARY_OWNER):
             r.fail(f"{role!r} is a built-in persona and cannot be a tenancy role", "roles")
     claims = r.text("claims", None)
     if claims:
@@ -259,8 +277,8 @@ def _parse_tenancy(r: _Reader) -> Tenancy:
         if not isinstance(parsed, dict):
             r.fail("expected a JSON object", "claims")
     return Tenancy(
-        tenant=r.text("tenant", DEFAULT_TENANT) or DEFAULT_TENANT,
-        member=r.text("member", DEFAULT_MEMBER) or DEFAULT_MEMBER,
+        tenant=r.text("tenant", DEFAULT_TENANT) or "",
+        member=r.text("member", DEFAULT_MEMBER) or "",
         roles=roles,
         claims=claims or None,
     )
@@ -284,8 +302,9 @@ def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
             scope = ops_reader.text(op, None)
             if scope is None:
                 continue
-            if scope not in SCOPES:
-                ops_reader.fail(f"expected one of {', '.join(SCOPES)}, found {scope!r}", op)
+            if not isinstance(scope, str) or scope.removesuffix("*") not in SCOPES or scope == "none*":
+                ops_reader.fail(f"expected one of {', '.join(SCOPES)} (or own*, tenant*, all*: at most, maybe "
+                                f"part of it), found {scope!r}", op)
             if op == "all":
                 resolved.update({o: scope for o in OPERATIONS})
             else:

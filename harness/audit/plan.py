@@ -88,7 +88,7 @@ def _moves(book: Statements, config: Config, name: str, actor: Actor, scope: str
                 moves.append((spec.owner or "", owner.user_id or "", f"to {owner.label} of {where}", owner.user_id,
                               tenants))
         if settable(spec.tenant):
-            moves += [(spec.tenant or "", world.tenants[t].id, f"to tenant {t}", row.owner, frozenset([t]))
+            moves += [(spec.tenant or "", world.tenants[t].value, f"to tenant {t}", row.owner, frozenset([t]))
                       for t in others]
         probes += [book.move(facts, row, column, value, where)
                    for column, value, where, owner_id, tenants in moves
@@ -114,7 +114,7 @@ def _pulls(book: Statements, config: Config, name: str, actor: Actor, scope: str
     if settable(spec.owner):
         values.append((spec.owner or "", actor.user_id))
     if settable(spec.tenant):
-        values.append((spec.tenant or "", world.tenants[actor.tenants[0]].id))
+        values.append((spec.tenant or "", world.tenants[actor.tenants[0]].value))
     if not values:
         return []
     seen: set[tuple[frozenset[str], bool]] = set()

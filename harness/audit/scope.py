@@ -19,11 +19,14 @@ SCOPES = ("none", "own", "tenant", "all")
 def in_scope(scope: str, actor: Actor, owner: str | None, tenants: frozenset[str]) -> bool:
     if scope == "all":
         return True
+    mine = owner is not None and owner == actor.user_id
+    if scope in ("own", "tenant") and mine and not tenants:
+        return True  # in no tenant of the world but its own: a personal account's row (basejump-style)
     shared = bool(tenants & set(actor.tenants))
     if scope == "tenant":
         return shared
     if scope == "own":
-        return shared and owner is not None and owner == actor.user_id
+        return shared and mine
     return False
 
 
@@ -63,7 +66,8 @@ def insert_variants(config: Config, world: World, table: str, actor: Actor) -> l
         return _member_variants(config, world, actor)
     if table in world.tenant_tables:
         fresh = RowLike(None, frozenset(), "a fresh tenant")
-        return [InsertVariant(render(config.tenancy.tenant, tenant=world.spare_tenant), fresh)]
+        statement = render(config.tenancy.tenant, tenant=world.spare_tenant, owner=actor.user_id or world.spare_user)
+        return [InsertVariant(statement, fresh)]
     return []
 
 

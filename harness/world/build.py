@@ -15,10 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from harness.config import Config, ConfigError
 from harness.world import people as P
-from harness.world.model import DUAL, Actor, Tenant, World, fixed_id
+from harness.world.model import DUAL, OWNER, Actor, Tenant, World, fixed_id
 from harness.world.prerequest import read_pre_request
 from harness.world.templates import inserted_tables, render
 
@@ -44,6 +45,9 @@ def plan_world(config: Config, metadata_keys: list[str] | None = None) -> World:
     tenants = P.make_tenants()
     keys = metadata_keys if metadata_keys is not None else P.metadata_keys([], config)
     people = P.plan_people(config, tenants, keys)
+    if config.tenancy.primary_owner:
+        tenants = {label: replace(t, owner=str(fixed_id(f"user:{P.owner_label(label)}")))
+                   for label, t in tenants.items()}
     tenant_tables = set(inserted_tables(config.tenancy.tenant))
     member_tables = set(inserted_tables(config.tenancy.member)) - tenant_tables
     return World(tenants=tenants, actors=[p.actor for p in people] + [P.anon_actor()],
@@ -61,25 +65,52 @@ def create_world(conn: psycopg.Connection, config: Config, world: World, *, rows
         raise WorldError(f"{_origin(config)}: [tenancy] roles is empty: the world needs at least one member role")
     tenancy = config.tenancy
     progress("building the world: tenants A and B, their members, the outsiders")
-    _run_all(conn, config, [(render(tenancy.tenant, tenant=t.id), f"[tenancy] tenant for tenant {t.label}")
-                            for t in world.tenants.values()])
     people = [a for a in world.actors if a.user_id]
-    spare = {"id": world.spare_user, "email": f"fresh@{P.EMAIL_DOMAIN}", "app_metadata": {}, "user_metadata": {}}
-    conn.execute(_query("auth_users.sql"), {"people": json.dumps(
-        [{"id": a.user_id, "email": a.claims.get("email", ""), "app_metadata": a.claims.get("app_metadata", {}),
-          "user_metadata": a.claims.get("user_metadata", {})} for a in people] + [spare]
-    )})
-    singles = [a for a in people if a.kind != DUAL and a.tenants]
-    _run_all(conn, config, [_membership(config, world.tenants, a, a.tenants[0]) for a in singles])
+    owners = [a for a in people if a.kind == OWNER]
+    _auth_users(conn, owners)  # the primary owners first: the tenant template names them
+    if tenancy.tenant.strip():
+        _run_all(conn, config, [(render(tenancy.tenant, tenant=t.id, owner=t.owner or ""),
+                                 f"[tenancy] tenant for tenant {t.label}") for t in world.tenants.values()])
+    _auth_users(conn, [a for a in people if a.kind != OWNER],
+                {"id": world.spare_user, "email": f"fresh@{P.EMAIL_DOMAIN}", "app_metadata": {}, "user_metadata": {}})
+    singles = [a for a in people if a.kind not in (DUAL, OWNER) and a.tenants]
+    if tenancy.member.strip():
+        _run_all(conn, config, [_membership(config, world.tenants, a, a.tenants[0]) for a in singles])
     duals = [a for a in people if a.kind == DUAL]
-    multi = bool(singles) and _can_join_twice(conn, config, world.tenants, singles[0])
+    multi = bool(singles) and bool(tenancy.member.strip()) and _can_join_twice(conn, config, world.tenants, singles[0])
     if multi:
         _run_all(conn, config, [_membership(config, world.tenants, a, t) for a in duals for t in a.tenants])
     actors = _issued_tokens(conn, [a for a in world.actors if multi or a.kind != DUAL])
-    built = replace(world, actors=actors, multi_membership=multi, pre_request=read_pre_request(conn))
+    tenants = _tenant_keys(conn, world)
+    built = replace(world, tenants=tenants, actors=actors, multi_membership=multi, pre_request=read_pre_request(conn))
     if rows:
         _seed_rows(conn, config, built)
     return built
+
+
+def _auth_users(conn: psycopg.Connection, actors: list[Actor], *extra: dict[str, object]) -> None:
+    people = [{"id": a.user_id, "email": a.claims.get("email", ""), "app_metadata": a.claims.get("app_metadata", {}),
+               "user_metadata": a.claims.get("user_metadata", {})} for a in actors] + list(extra)
+    if people:
+        conn.execute(_query("auth_users.sql"), {"people": json.dumps(people)})
+
+
+def _tenant_keys(conn: psycopg.Connection, world: World) -> dict[str, Tenant]:
+    """Each tenant's primary key where it is not the id the template was given (a bigint key beside
+    the uuid the template wrote): columns that reference the tenant hold the key."""
+    tables = sorted(world.tenant_tables)
+    if not tables:
+        return world.tenants
+    key = conn.execute(_query("primary_key.sql"), {"table": tables[0]}).fetchone()
+    if key is None:
+        return world.tenants
+    schema, _, name = tables[0].partition(".")
+    # the row whose some column holds the id, and its key
+    found = dict(conn.execute(sql.SQL(
+        "select e.value, r.{}::text from {} as r, jsonb_each_text(to_jsonb(r)) as e where e.value = any(%s)"
+    ).format(sql.Identifier(key[0]), sql.Identifier(schema, name)), [[t.id for t in world.tenants.values()]]).fetchall())
+    return {label: replace(t, key=found[t.id]) if found.get(t.id) not in (None, t.id) else t
+            for label, t in world.tenants.items()}
 
 
 def _issued_tokens(conn: psycopg.Connection, actors: list[Actor]) -> list[Actor]:

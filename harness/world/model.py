@@ -20,6 +20,7 @@ DUAL = "dual"  # a member of both tenants, same role in each (only with multi-me
 UNAFFILIATED = "unaffiliated"  # signed in, no membership: the `authenticated` persona
 ANON = "anon"  # the anon key
 FORGED = "forged"  # put role names and the other tenant's id into its own user_metadata
+OWNER = "owner"  # the primary owner of a tenant (`{owner}` in the tenant template); a member without a role
 
 NAMESPACE = uuid.UUID("5f0b8a4e-2c1d-4f57-9a53-0e3c1a7b9d21")
 TENANTS = ("A", "B")
@@ -33,6 +34,16 @@ def fixed_id(label: str) -> uuid.UUID:
 class Tenant:
     label: str  # "A" or "B"
     id: str  # the id the tenancy template was given ({tenant})
+    key: str | None = None  # the tenant row's primary key, when it is not `id` (a bigint beside a uuid)
+    owner: str | None = None  # its primary owner's user id ({owner})
+
+    @property
+    def value(self) -> str:
+        """What a column that references the tenant holds."""
+        return self.key or self.id
+
+    def names(self, value: str | None) -> bool:
+        return value is not None and value in (self.id, self.key)
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,8 @@ class World:
         return [a for a in self.actors if a.tenants == (tenant,) and a.forged is None and a.user_id != exclude]
 
     def tenant_label(self, tenant_id: str | None) -> str | None:
-        return next((t.label for t in self.tenants.values() if t.id == tenant_id), None)
+        """The label of the tenant a column value names (its id or its key)."""
+        return next((t.label for t in self.tenants.values() if t.names(tenant_id)), None)
 
     # The small API of the pytest plugin and explain: one member of every role in each tenant.
 

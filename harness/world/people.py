@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from harness.config import Config
+from harness.config import PRIMARY_OWNER, Config
 from harness.personas import user_claims
-from harness.world.model import ANON, DUAL, FORGED, MEMBER, TENANTS, UNAFFILIATED, Actor, Tenant, fixed_id
+from harness.world.model import ANON, DUAL, FORGED, MEMBER, OWNER, TENANTS, UNAFFILIATED, Actor, Tenant, fixed_id
 from harness.world.templates import render
 
 MEMBERS_PER_ROLE = 2
@@ -92,6 +92,9 @@ def plan_people(config: Config, tenants: dict[str, Tenant], keys: list[str]) -> 
                 add(f"{role} {tenant}{n}", role, MEMBER, (tenant,), role)
     for role in roles:
         add(f"{role} A+B", role, DUAL, tuple(tenants), role)
+    if config.tenancy.primary_owner:  # the user `{owner}` names; the project's own triggers make it a member
+        for tenant in tenants:
+            add(owner_label(tenant), PRIMARY_OWNER, OWNER, (tenant,), None)
     add("authenticated", "authenticated", UNAFFILIATED, (), None)
     victim = tenants["B"]
     for role in roles:
@@ -100,6 +103,10 @@ def plan_people(config: Config, tenants: dict[str, Tenant], keys: list[str]) -> 
         add(f"authenticated (forged {role})", "authenticated", FORGED, (), None, forged, claim)
         add(f"{roles[0]} A (forged {role})", roles[0], FORGED, ("A",), roles[0], forged, claim)
     return people
+
+
+def owner_label(tenant: str) -> str:
+    return f"{PRIMARY_OWNER} {tenant}"
 
 
 def anon_actor() -> Actor:

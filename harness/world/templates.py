@@ -7,9 +7,11 @@ import pglast
 PLACEHOLDER_IDS = {"{user}": "00000000-0000-0000-0000-0000000000a1", "{tenant}": "00000000-0000-0000-0000-0000000000b2"}
 
 
-def render(template: str, user: str = "", tenant: str = "", role: str = "") -> str:
-    """Placeholders are plain text (CONTRACT.md §3): templates quote them themselves."""
-    return template.replace("{user}", user).replace("{tenant}", tenant).replace("{role}", role)
+def render(template: str, user: str = "", tenant: str = "", role: str = "", owner: str = "") -> str:
+    """Placeholders are plain text (CONTRACT.md §3): templates quote them themselves. `{owner}`: the
+    tenant's primary owner (tenant templates only)."""
+    text = template.replace("{user}", user).replace("{tenant}", tenant).replace("{role}", role)
+    return text.replace("{owner}", owner)
 
 
 def inserted_tables(template: str) -> list[str]:
@@ -17,7 +19,7 @@ def inserted_tables(template: str) -> list[str]:
     guessed from what changed in the database). Empty when the text does not parse."""
     from harness.sql.nodes import iter_nodes, relation_name
 
-    text = render(template, PLACEHOLDER_IDS["{user}"], PLACEHOLDER_IDS["{tenant}"], "role")
+    text = render(template, PLACEHOLDER_IDS["{user}"], PLACEHOLDER_IDS["{tenant}"], "role", PLACEHOLDER_IDS["{user}"])
     try:
         statements = pglast.parse_sql(text)
     except pglast.parser.ParseError:
