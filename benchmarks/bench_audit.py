@@ -2,7 +2,7 @@
 tenant-scoped tables.
 
 Run: python benchmarks/bench_audit.py [--tables N] [--repeat R]. Targets: under 2 s on the subject,
-under 20 s on 50 tables. Each run is the real command line (`python -m harness audit --format json`
+under 4 s for the access diff of a PR on the subject, under 20 s on 50 tables. Each run is the real command line (`python -m harness audit --format json`
 in a fresh process: engine start, migrations, catalog rules, world, probes, report); the numbers
 are wall-clock medians, with the audit's own split (catalog, world, probes) from the JSON report.
 
@@ -138,6 +138,44 @@ def measure(label: str, project: Path, repeat: int, target: float) -> None:
           f"inside the audit: {split}; findings failing the gate: {len(gate)}")
 
 
+def measure_diff(repeat: int, target: float) -> None:
+    """The access diff of a PR on the subject: base = every migration but the newest, head = all of
+    them; engine start, both migrations and the diff (two audits side by side) in one process."""
+    import shutil
+
+    from harness.audit.diff import audit_diff
+    from harness.config import load_config
+    from harness.engine.local import LocalEngine
+    from harness.migrate.run import migrate_template
+
+    with tempfile.TemporaryDirectory(prefix="bench-diff-") as folder:
+        base_root, head_root = Path(folder) / "base", Path(folder) / "head"
+        for root in (base_root, head_root):
+            shutil.copytree(REPO / "supabase", root / "supabase")
+            shutil.copy(REPO / "harness.toml", root / "harness.toml")
+        newest = sorted((base_root / "supabase" / "migrations").glob("*.sql"))[-1]
+        migrations = {f"supabase/migrations/{newest.name}": newest.read_text(encoding="utf-8")}
+        newest.unlink()
+        config = load_config(head_root)
+        walls, diffs = [], []
+        for run in range(repeat + 1):  # the first warms the caches
+            started = time.perf_counter()
+            with LocalEngine() as server:
+                base = migrate_template(server, load_config(base_root)).template
+                head = migrate_template(server, config).template
+                assert base and head
+                mark = time.perf_counter()
+                findings, _details = audit_diff(server, base, head, config, migrations)
+                diff_s = time.perf_counter() - mark
+            if run:
+                walls.append(time.perf_counter() - started)
+                diffs.append(diff_s)
+    median = statistics.median(walls)
+    print(f"access diff, subject (base: all but {newest.name}): median {median:.2f} s over {repeat} runs "
+          f"(engine + two migrations + two audits + diff; the diff step alone {statistics.median(diffs):.2f} s); "
+          f"target < {target:.0f} s: {'met' if median < target else 'MISSED'}; {len(findings)} changed cells")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=50)
@@ -145,6 +183,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"harness audit, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     measure("subject (this repository)", REPO, args.repeat, 2.0)
+    measure_diff(args.repeat, 4.0)
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as folder:
         measure(f"generated schema, {args.tables} tenant-scoped tables", generate(Path(folder), args.tables),
                 args.repeat, 20.0)

@@ -107,3 +107,24 @@ def diff_details(changes: list[AccessChange]) -> list[dict[str, Any]]:
     """For the JSON report and the renderers: details["audit"]["diff"]."""
     return [{"table": c.table, "persona": c.persona, "operation": c.operation, "before": c.before,
              "after": c.after, "widened": c.widened, "migrations": list(c.migrations)} for c in changes]
+
+
+def audit_diff(server: Any, base_template: str, head_template: str, config: Any,
+               migrations: Mapping[str, str], progress: Any = None) -> tuple[list[Finding], dict[str, Any]]:
+    """Audit clones of the base and the head side by side with one configuration (its spec, or the
+    spec `init` drafts: the diff needs no access spec to be right, only the same world), then diff
+    them. Returns the diff findings and the head's audit details with `diff` added."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from harness.audit.run import audit_database
+
+    def audit(template: str) -> Any:
+        with server.scratch_database(template, "diff") as database:
+            return audit_database(lambda: server.connect(database), config, progress or (lambda _: None),
+                                  workers=1)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        base, head = pool.map(audit, (base_template, head_template))
+    changes = access_diff(base.details, head.details, migrations)
+    details = {**head.details, "diff": diff_details(changes)}
+    return diff_findings(changes), details

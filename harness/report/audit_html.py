@@ -57,6 +57,8 @@ def render_audit_html(report: Report) -> str:
                      "where it differs from the spec, the spec follows. * only part of that scope; "
                      "+move: rows can be moved out of scope.</p>")
         parts.extend(_matrix(m) for m in details.get("tables", []))
+        if details.get("diff") is not None:
+            parts.append(_diff(details["diff"]))
     parts.append("<h2>Findings</h2>")
     findings = report.sorted_findings()
     if findings:
@@ -65,6 +67,18 @@ def render_audit_html(report: Report) -> str:
         parts.append("<p>None.</p>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _diff(changes: list[dict[str, Any]]) -> str:
+    if not changes:
+        return '<h2>Access diff</h2><p class="dim">No persona can do more or less than at the base.</p>'
+    rows = "".join(
+        f'<tr><td>{html.escape(c["table"])}</td><td>{html.escape(c["persona"])}</td><td>{c["operation"]}</td>'
+        f'<td class="{"leak" if c["widened"] else "denied"}" data-widened="{str(c["widened"]).lower()}">'
+        f'{html.escape(c["before"])} → {html.escape(c["after"])}</td>'
+        f'<td>{html.escape(", ".join(c["migrations"]))}</td></tr>' for c in changes)
+    return ('<h2>Access diff</h2><table class="matrix" id="diff"><thead><tr><th>table</th><th>persona</th>'
+            f"<th>operation</th><th>base → head</th><th>migration</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _matrix(matrix: dict[str, Any]) -> str:

@@ -32,6 +32,24 @@ def render_section(report: Report, console: Console, verbose: bool) -> None:
     if details.get("not_covered"):
         names = ", ".join(details["not_covered"])
         console.print(f"[dim]not in the access spec (catalog rules only): {escape(names)}[/]", highlight=False)
+    if details.get("diff") is not None:
+        console.print(diff_grid(details["diff"]))
+
+
+def diff_grid(changes: list[dict[str, Any]]) -> Table | str:
+    """The access diff: every cell whose scope changed between the base and the head."""
+    if not changes:
+        return "[dim]access diff: no persona can do more or less than at the base[/]"
+    table = Table(title="Access diff (base → head)", title_justify="left", title_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
+    for column in ("table", "persona", "operation", "before → after", "migration"):
+        table.add_column(column)
+    for change in changes:
+        style = "bold red" if change["widened"] else "yellow"
+        arrow = f"[{style}]{escape(change['before'])} → {escape(change['after'])}[/]"
+        table.add_row(escape(change["table"]), escape(change["persona"]), change["operation"], arrow,
+                      escape(", ".join(change["migrations"])))
+    return table
 
 
 def coverage_note(details: Any) -> str | None:

@@ -149,3 +149,46 @@ def test_a_planted_widening_is_a_leak_and_access_widened(recorded: tuple[Model, 
     assert any(f.table == model.table and f.operation == operation for f in widened), changes
     assert all(f.file == f"supabase/migrations/{name}" for f in widened)
     assert not [f for f in diff_findings(changes) if f.rule == "access-narrowed"]
+
+
+def test_audit_diff_reports_and_renders_the_widening(pg_server: Server, tmp_path: Path) -> None:
+    """The diff runner audits base and head side by side; the text grid and the HTML page show it."""
+    import io
+
+    from rich.console import Console
+
+    from harness.audit.diff import audit_diff
+    from harness.report.audit_html import render_audit_html
+    from harness.report.audit_text import render_section
+    from harness.report.model import Report
+
+    model = next(m for m in MODELS if m.folder == "d_user_owned")
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / model.folder, root)
+    (root / "harness.toml").write_text(
+        '[tenancy]\ntenant = ""\nmember = ""\nroles = ["user"]\n[tables."public.todos"]\n'
+        "row = \"insert into public.todos (user_id) values ('{user}')\"\nowner = \"user_id\"\n"
+        '[tables."public.todos".access]\nuser = { all = "own" }\n', encoding="utf-8")
+    config = load_config(root)
+    base = _migrated(pg_server, root)
+    name = "supabase/migrations/20991231000000_widen.sql"
+    (root / name).write_text(model.using_true + "\n", encoding="utf-8")
+    head = _migrated(pg_server, root)
+    try:
+        findings, details = audit_diff(pg_server, base, head, config, {name: model.using_true})
+    finally:
+        pg_server.drop_database(base)
+        pg_server.drop_database(head)
+    widened_rows = {f.evidence["persona_row"] for f in findings if f.rule == "access-widened"}
+    assert "user" in widened_rows and not [f for f in findings if f.rule == "access-narrowed"]
+    [widened] = [f for f in findings if f.rule == "access-widened" and f.evidence["persona_row"] == "user"]
+    assert (widened.table, widened.persona, widened.operation, widened.file) == ("public.todos", "user", "select", name)
+    assert widened.evidence["before"] == "own" and widened.evidence["after"] in ("all", "tenant")
+    report = Report(command="audit")
+    report.extend(findings)
+    report.details["audit"] = details
+    out = io.StringIO()
+    render_section(report, Console(file=out, width=200), verbose=False)
+    assert "Access diff (base → head)" in out.getvalue() and "own → " in out.getvalue()
+    page = render_audit_html(report)
+    assert 'id="diff"' in page and 'data-widened="true"' in page
