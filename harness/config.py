@@ -303,8 +303,8 @@ def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
             if scope is None:
                 continue
             if not isinstance(scope, str) or scope.removesuffix("*") not in SCOPES or scope == "none*":
-                ops_reader.fail(f"expected one of {', '.join(SCOPES)} (or own*, tenant*, all*: at most, maybe "
-                                f"part of it), found {scope!r}", op)
+                ops_reader.fail(f"expected one of {', '.join(SCOPES)}, found {scope!r} (own*, tenant*, all*: at "
+                                "most that scope, maybe part of it)", op)
             if op == "all":
                 resolved.update({o: scope for o in OPERATIONS})
             else:
