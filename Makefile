@@ -7,7 +7,8 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 PG_MAJOR := 15
-APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-$(PG_MAJOR)-plpgsql-check
+APT_PACKAGES := postgresql-$(PG_MAJOR) postgresql-$(PG_MAJOR)-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-$(PG_MAJOR)-plpgsql-check \
+  postgresql-$(PG_MAJOR)-hypopg postgresql-$(PG_MAJOR)-postgis-3
 PYTEST_ARGS ?=
 
 .PHONY: check test setup system-packages clean

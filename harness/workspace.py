@@ -22,6 +22,7 @@ from harness.migrate.run import MigrationResult, migrate_template
 from harness.options import EngineOptions
 from harness.pgtap.helpers import HELPERS_SQL
 from harness.sql.discovery import MigrationFile
+from harness.helpers_extension import install_helpers
 
 Progress = Callable[[str], None]
 
@@ -104,7 +105,7 @@ class Workspace:
     def _build_test_template(self, migrated: str) -> str:
         name = self.server.clone(migrated, "tests")
         with self.server.connect(name) as conn:
-            conn.execute(HELPERS_SQL.read_bytes())
+            install_helpers(conn, HELPERS_SQL.read_bytes(), self.config.project.tests)
             seed = self.config.project.seed
             if seed is not None and seed.is_file():
                 self.progress(f"applying {self.config.relative(seed)}")

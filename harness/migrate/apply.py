@@ -10,6 +10,7 @@ from typing import Callable
 import psycopg
 
 from harness.findings import Finding, Severity
+from harness.migrate.missing_extension import missing_extension
 from harness.migrate.statements import Statement, split_statements
 from harness.sql.discovery import MigrationFile
 from harness.sql.source import SourceText
@@ -34,7 +35,8 @@ class ApplyError:
     statement: str
 
     def to_finding(self, rule: str, prefix: str = "") -> Finding:
-        text = f"{prefix}{self.message}"
+        missing = missing_extension(self.message, self.detail)
+        text = f"{prefix}{missing.message(self.message) if missing else self.message}"
         if self.detail:
             text += f" ({self.detail})"
         return Finding(
@@ -51,6 +53,7 @@ class ApplyError:
                 "hint": self.hint,
                 "context": self.context,
                 "statement": _excerpt(self.statement),
+                **({"missing_extension": missing.name} if missing else {}),
             },
         )
 

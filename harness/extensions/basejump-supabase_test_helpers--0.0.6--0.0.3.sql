@@ -1,0 +1,1 @@
+-- Older versions of basejump's helpers have the same API: suites that pin one get today's helpers.

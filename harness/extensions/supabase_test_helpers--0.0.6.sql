@@ -1,0 +1,1 @@
+../pgtap/supabase_test_helpers.sql
