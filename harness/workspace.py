@@ -18,11 +18,11 @@ from harness.engine.local import LocalEngine
 from harness.engine.server import Server
 from harness.engine.url import UrlEngine
 from harness.findings import HarnessError
+from harness.helpers_extension import install_helpers
 from harness.migrate.run import MigrationResult, migrate_template
 from harness.options import EngineOptions
 from harness.pgtap.helpers import HELPERS_SQL
 from harness.sql.discovery import MigrationFile
-from harness.helpers_extension import install_helpers
 
 Progress = Callable[[str], None]
 

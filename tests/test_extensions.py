@@ -11,8 +11,12 @@ from typing import Iterator
 import psycopg
 import pytest
 
+from harness.config import load_config
 from harness.engine.server import PLATFORM_DB, Server
 from harness.migrate.missing_extension import missing_extension
+from harness.migrate.run import migrate_template
+from harness.pgtap import run_suites
+from harness.workspace import Workspace
 
 pytestmark = pytest.mark.every_major  # run on PostgreSQL 15 and 17 (Makefile: test)
 
@@ -34,14 +38,14 @@ CASES = [
          "select count(*) from cron.job where jobname = 'nightly' and active", 1),
     Case("pg_net", "extensions", "select net.http_post('https://example.com/hook', '{\"a\": 1}'::jsonb)",
          "select count(*) from net.http_request_queue where method = 'POST' and url = 'https://example.com/hook'", 1),
-    Case("http", "extensions", "select (extensions.http_get('https://example.com/x')).status",
-         "select uri from extensions.http_request_log", "https://example.com/x"),
+    Case("http", "extensions", "select (http_get('https://example.com/x')).status",
+         "select uri from http_request_log", "https://example.com/x"),
     Case("supabase_vault", None, "select vault.create_secret('s3cr3t', 'api_key')",
          "select decrypted_secret from vault.decrypted_secrets where name = 'api_key'", "s3cr3t", preinstalled=True),
     Case("pgmq", None, "select pgmq.send('jobs', '{\"n\": 1}') from (select pgmq.create('jobs')) created",
          "select (message ->> 'n')::int from pgmq.read('jobs', 30, 1)", 1),
-    Case("pgjwt", "extensions", "select extensions.sign('{\"sub\": \"1\"}', 'secret')",
-         "select valid from extensions.verify(extensions.sign('{\"sub\": \"1\"}', 'secret'), 'secret')", True,
+    Case("pgjwt", "extensions", "select sign('{\"sub\": \"1\"}', 'secret')",
+         "select valid from verify(sign('{\"sub\": \"1\"}', 'secret'), 'secret')", True,
          cascade=True),
     Case("pg_graphql", None, "select graphql_public.graphql(query := '{ __typename }')",
          "select count(*) from pg_proc where proname = 'resolve' and pronamespace = 'graphql'::regnamespace", 1,
@@ -52,12 +56,13 @@ CASES = [
          "select count(*) from auth.users where raw_user_meta_data ->> 'test_identifier' = 'alice'", 1),
     Case("supabase_test_helpers", None, "select tests.create_supabase_user('bob')",
          "select count(*) from auth.users where raw_user_meta_data ->> 'test_identifier' = 'bob'", 1),
-    Case("hypopg", "extensions", "select * from extensions.hypopg_create_index('create index on auth.users (email)')",
-         "select count(*) from extensions.hypopg()", 1, majors=(15,)),
-    Case("index_advisor", "extensions", "select 1",
-         "select index_statements from extensions.index_advisor('select * from auth.audit_log_entries where ip_address = $1')",
-         ["CREATE INDEX ON auth.audit_log_entries USING btree (ip_address)"], cascade=True, majors=(15,)),
-    Case("postgis", "extensions", "select 1", "select extensions.st_astext(extensions.st_makepoint(1, 2))", "POINT(1 2)",
+    Case("hypopg", "extensions", "select * from hypopg_create_index('create index on auth.users (email)')",
+         "select count(*) from hypopg()", 1, majors=(15,)),
+    Case("index_advisor", "extensions",
+         "create table public.big as select g as id, 'e' || g as email from generate_series(1, 10000) g; analyze public.big",
+         "select index_statements from index_advisor('select id from public.big where email = $1')",
+         ["CREATE INDEX ON public.big USING btree (email)"], cascade=True, majors=(15,)),
+    Case("postgis", "extensions", "select 1", "select st_astext(st_makepoint(1, 2))", "POINT(1 2)",
          majors=(15,)),
 ]
 
@@ -66,7 +71,7 @@ CASES = [
 def database(pg_server: Server) -> Iterator[psycopg.Connection]:
     name = pg_server.clone(PLATFORM_DB, "extensions")
     with pg_server.connect(name) as conn:
-        conn.execute("set search_path = \"$user\", public, extensions")
+        conn.execute("set search_path = \"$user\", public, extensions")  # Supabase's, for postgres
         yield conn
 
 
@@ -128,3 +133,44 @@ def test_missing_extension_is_recognised(message: str, detail: str | None, name:
         text = found.message(message)
         assert f'"{name}" is not available on the local platform' in text
         assert "--engine docker" in text and "--db-url" in text
+
+
+def test_a_migration_needing_an_extension_the_platform_lacks_gets_a_finding(make_project, pg_server: Server) -> None:
+    root = make_project({
+        "20260101000000_documents.sql": """
+            create extension if not exists vector with schema extensions;
+            create table public.documents (id bigint primary key, embedding extensions.vector(3));
+        """,
+    })
+    result = migrate_template(pg_server, load_config(root))
+    assert result.template is None
+    [finding] = [f for f in result.findings if f.rule == "migration-error"]
+    assert 'extension "vector" is not available on the local platform' in finding.message
+    assert "hnsw" in finding.message and "--engine docker" in finding.message and "--db-url" in finding.message
+    assert finding.evidence["missing_extension"] == "vector"
+    assert finding.line == 2
+
+
+def test_suites_that_create_the_basejump_helpers_run_unchanged(make_project) -> None:
+    """Every suite of such a project begins with the CREATE EXTENSION dbdev taught it."""
+    suite = """
+        begin;
+        create extension if not exists "basejump-supabase_test_helpers" version '0.0.6';
+        select plan(2);
+        select tests.create_supabase_user('alice');
+        select tests.authenticate_as('alice');
+        select is(auth.uid(), tests.get_supabase_uid('alice'), 'alice is signed in');
+        select tests.clear_authentication();
+        select tests.rls_enabled('public');
+        select * from finish();
+        rollback;
+    """
+    root = make_project(
+        {"20260101000000_notes.sql": "create table public.notes (id int primary key);\n"
+                                     "alter table public.notes enable row level security;\n"},
+        tests={"database/00_helpers.test.sql": suite, "database/01_again.test.sql": suite},
+    )
+    with Workspace(load_config(root)) as workspace:
+        run = run_suites(workspace, None, 2, lambda _: None)
+    assert run.findings == []
+    assert [len(s.cases) for s in run.suites] == [2, 2] and all(s.ok for s in run.suites)
