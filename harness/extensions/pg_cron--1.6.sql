@@ -59,74 +59,100 @@ begin
 end
 $$;
 
-create function cron.schedule(schedule text, command text) returns bigint
-language sql
-as $$
-  insert into cron.job (schedule, command) values (cron.harness_check_schedule(schedule), command) returning jobid
-$$;
-
-create function cron.schedule(job_name text, schedule text, command text) returns bigint
-language sql
-as $$
-  insert into cron.job (jobname, schedule, command) values (job_name, cron.harness_check_schedule(schedule), command)
-  on conflict (jobname, username) do update set schedule = excluded.schedule, command = excluded.command
-  returning jobid
-$$;
-
-create function cron.schedule_in_database(
-  job_name text, schedule text, command text, database text, username text default null, active boolean default true
+-- pg_cron writes cron.job with its own rights (Supabase's event trigger leaves `postgres` only
+-- SELECT on it), so the writers are SECURITY DEFINER; the public functions pass the calling role,
+-- whose jobs they are, as pg_cron takes it from the session.
+create function cron._harness_schedule(
+  caller text, job_name text, schedule text, command text, database text, username text, active boolean
 ) returns bigint
-language sql
+language plpgsql
+security definer
+set search_path = pg_catalog
 as $$
-  insert into cron.job (jobname, schedule, command, database, username, active)
-  values (job_name, cron.harness_check_schedule(schedule), command, database, coalesce(username, current_user), active)
-  on conflict (jobname, username) do update
-    set schedule = excluded.schedule, command = excluded.command, database = excluded.database, active = excluded.active
-  returning jobid
+declare
+  id bigint;
+begin
+  if job_name is null then
+    insert into cron.job (schedule, command, database, username, active)
+    values (cron.harness_check_schedule(schedule), command, coalesce(database, current_database()),
+            coalesce(username, caller), coalesce(active, true))
+    returning jobid into id;
+  else
+    insert into cron.job (jobname, schedule, command, database, username, active)
+    values (job_name, cron.harness_check_schedule(schedule), command, coalesce(database, current_database()),
+            coalesce(username, caller), coalesce(active, true))
+    on conflict on constraint jobname_username_uniq do update
+      set schedule = excluded.schedule, command = excluded.command, database = excluded.database,
+          active = excluded.active
+    returning jobid into id;
+  end if;
+  return id;
+end
 $$;
 
-create function cron.unschedule(job_id bigint) returns boolean
+create function cron._harness_unschedule(caller text, job_id bigint, job_name text) returns boolean
 language plpgsql
+security definer
+set search_path = pg_catalog
 as $$
 begin
-  delete from cron.job where jobid = job_id;
+  delete from cron.job j
+  where j.username = caller and (j.jobid = job_id or j.jobname = job_name);
   if not found then
-    raise exception 'could not find valid entry for job %', job_id;
+    raise exception 'could not find valid entry for job %', coalesce(quote_literal(job_name), job_id::text);
   end if;
   return true;
 end
 $$;
 
-create function cron.unschedule(job_name text) returns boolean
-language plpgsql
-as $$
-begin
-  delete from cron.job where jobname = job_name and username = current_user;
-  if not found then
-    raise exception 'could not find valid entry for job ''%''', job_name;
-  end if;
-  return true;
-end
-$$;
-
-create function cron.alter_job(
-  job_id bigint, schedule text default null, command text default null, database text default null,
-  username text default null, active boolean default null
+create function cron._harness_alter_job(
+  caller text, job_id bigint, schedule text, command text, database text, username text, active boolean
 ) returns void
 language plpgsql
+security definer
+set search_path = pg_catalog
 as $$
 begin
   update cron.job j set
-    schedule = coalesce(cron.harness_check_schedule(alter_job.schedule), j.schedule),
-    command = coalesce(alter_job.command, j.command),
-    database = coalesce(alter_job.database, j.database),
-    username = coalesce(alter_job.username, j.username),
-    active = coalesce(alter_job.active, j.active)
-  where j.jobid = job_id;
+    schedule = coalesce(cron.harness_check_schedule(_harness_alter_job.schedule), j.schedule),
+    command = coalesce(_harness_alter_job.command, j.command),
+    database = coalesce(_harness_alter_job.database, j.database),
+    username = coalesce(_harness_alter_job.username, j.username),
+    active = coalesce(_harness_alter_job.active, j.active)
+  where j.jobid = job_id and j.username = caller;
   if not found then
     raise exception 'Job % does not exist or you don''t own it', job_id;
   end if;
 end
 $$;
+
+create function cron.schedule(schedule text, command text) returns bigint
+language sql
+as $$ select cron._harness_schedule(current_user, null, schedule, command, null, null, null) $$;
+
+create function cron.schedule(job_name text, schedule text, command text) returns bigint
+language sql
+as $$ select cron._harness_schedule(current_user, job_name, schedule, command, null, null, null) $$;
+
+create function cron.schedule_in_database(
+  job_name text, schedule text, command text, database text, username text default null, active boolean default true
+) returns bigint
+language sql
+as $$ select cron._harness_schedule(current_user, job_name, schedule, command, database, username, active) $$;
+
+create function cron.unschedule(job_id bigint) returns boolean
+language sql
+as $$ select cron._harness_unschedule(current_user, job_id, null) $$;
+
+create function cron.unschedule(job_name text) returns boolean
+language sql
+as $$ select cron._harness_unschedule(current_user, null, job_name) $$;
+
+create function cron.alter_job(
+  job_id bigint, schedule text default null, command text default null, database text default null,
+  username text default null, active boolean default null
+) returns void
+language sql
+as $$ select cron._harness_alter_job(current_user, job_id, schedule, command, database, username, active) $$;
 
 comment on schema cron is 'pg_cron (harness stand-in): jobs are recorded in cron.job and never run';
