@@ -174,3 +174,49 @@ def test_suites_that_create_the_basejump_helpers_run_unchanged(make_project) -> 
         run = run_suites(workspace, None, 2, lambda _: None)
     assert run.findings == []
     assert [len(s.cases) for s in run.suites] == [2, 2] and all(s.ok for s in run.suites)
+
+
+HOSTED_PROJECT = """
+-- A Supabase project's history as real ones are written: extensions hosted offers, a vault secret
+-- a table points at, a nightly job that calls an Edge Function, Broadcast authorization.
+create extension if not exists pg_cron with schema extensions;
+create extension if not exists pg_net with schema extensions;
+create extension if not exists supabase_vault with schema vault;
+create extension if not exists pgmq;
+
+create table public.integrations (
+  id bigint generated always as identity primary key,
+  name text not null,
+  api_key_id uuid references vault.secrets (id) on delete set null
+);
+alter table public.integrations enable row level security;
+
+insert into public.integrations (name, api_key_id)
+values ('mailer', vault.create_secret('sk_test_123', 'mailer_api_key', 'the mailer''s key'));
+
+select cron.schedule('nightly-digest', '15 1 * * *', $$
+  select net.http_post(
+    url := 'https://project.supabase.co/functions/v1/digest',
+    headers := jsonb_build_object('Authorization', 'Bearer ' ||
+      (select decrypted_secret from vault.decrypted_secrets where name = 'mailer_api_key')),
+    body := '{}'::jsonb)
+$$);
+
+create policy "members hear their room" on realtime.messages for select to authenticated
+  using (realtime.topic() = 'room:' || (select auth.uid())::text);
+
+select pgmq.create('emails');
+"""
+
+
+def test_a_hosted_style_history_applies_unchanged(make_project, pg_server: Server) -> None:
+    root = make_project({"20260101000000_integrations.sql": HOSTED_PROJECT})
+    result = migrate_template(pg_server, load_config(root))
+    assert result.template is not None, [f.message for f in result.findings]
+    with pg_server.connect(result.template) as conn:
+        assert conn.execute("select count(*) from cron.job where jobname = 'nightly-digest'").fetchone()[0] == 1
+        assert conn.execute(
+            "select decrypted_secret from vault.decrypted_secrets s join public.integrations i on i.api_key_id = s.id"
+        ).fetchone()[0] == "sk_test_123"
+        assert conn.execute("select count(*) from net.http_request_queue").fetchone()[0] == 0  # the job never ran
+        assert conn.execute("select count(*) from pgmq.list_queues()").fetchone()[0] == 1
