@@ -50,6 +50,9 @@ CASES = [
     Case("pg_graphql", None, "select graphql_public.graphql(query := '{ __typename }')",
          "select count(*) from pg_proc where proname = 'resolve' and pronamespace = 'graphql'::regnamespace", 1,
          preinstalled=True),
+    Case("pgsodium", None, "select pgsodium.create_key(name := 'k1')",
+         "select convert_from(pgsodium.crypto_aead_det_decrypt(pgsodium.crypto_aead_det_encrypt("
+         "convert_to('hi', 'utf8'), 'ad', k.id), 'ad', k.id), 'utf8') from pgsodium.key k where k.name = 'k1'", "hi"),
     Case("pg_tle", None, "select pgtle.install_extension('my_tle', '1.0', 'mine', 'select 1')",
          "select count(*) from pgtle.available_extensions() where name = 'my_tle'", 1),
     Case("basejump-supabase_test_helpers", None, "select tests.create_supabase_user('alice')",

@@ -33,7 +33,6 @@ REASONS = {
     "index_advisor": "it needs hypopg, packaged here only for PostgreSQL 15",
     "pg_stat_monitor": "it must be preloaded at server start (shared_preload_libraries)",
     "pgaudit": "it must be preloaded at server start (shared_preload_libraries)",
-    "pgsodium": "its encryption uses libsodium and keys held by the server",
     "wrappers": "its foreign data wrappers are a Rust library that talks to outside services",
     "pg_jsonschema": "it is a Rust library with no package for this server",
     "pg_hashids": "it is a C library with no package for this server",
