@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.audit.scope import SCOPES
@@ -120,7 +120,11 @@ def audit_diff(server: Any, base_template: str, head_template: str, config: Any,
 
     def audit(template: str) -> Any:
         with server.scratch_database(template, "diff") as database:
-            return audit_database(lambda: server.connect(database), config, progress or (lambda _: None),
+            with server.connect(database) as conn:  # tables the change creates are not at the base
+                there = [n for n in config.tables
+                         if conn.execute("select to_regclass(%s)", [n]).fetchone() != (None,)]
+            judged = replace(config, tables={n: config.tables[n] for n in there})
+            return audit_database(lambda: server.connect(database), judged, progress or (lambda _: None),
                                   workers=1)
 
     with ThreadPoolExecutor(max_workers=2) as pool:

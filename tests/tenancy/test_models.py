@@ -172,7 +172,11 @@ def test_audit_diff_reports_and_renders_the_widening(pg_server: Server, tmp_path
     config = load_config(root)
     base = _migrated(pg_server, root)
     name = "supabase/migrations/20991231000000_widen.sql"
-    (root / name).write_text(model.using_true + "\n", encoding="utf-8")
+    new_table = "create table public.labels (id bigint primary key, user_id uuid references auth.users (id));\n"
+    (root / name).write_text(model.using_true + "\n" + new_table, encoding="utf-8")
+    (root / "harness.toml").write_text((root / "harness.toml").read_text() + (  # a table the change creates
+        '[tables."public.labels"]\nowner = "user_id"\n'), encoding="utf-8")
+    config = load_config(root)
     head = _migrated(pg_server, root)
     try:
         findings, details = audit_diff(pg_server, base, head, config, {name: model.using_true})
