@@ -5,6 +5,8 @@
 --   * CREATE FUNCTION graphql.resolve (pg_graphql): graphql_public.graphql() forwards to it;
 --     DROP EXTENSION pg_graphql: graphql_public.graphql() becomes the placeholder that says so;
 --   * PostgREST's schema-cache watchers (a NOTIFY; nothing listens here).
+-- On hosted, supautils runs a privileged extension's CREATE/DROP as the superuser, event triggers
+-- included; here the NOSUPERUSER `postgres` fires them, so the ones that grant run as their owner.
 do $$
 begin
   if not exists (select 1 from pg_roles where rolname = 'supabase_functions_admin') then
@@ -15,6 +17,7 @@ $$;
 
 create or replace function extensions.grant_pg_cron_access() returns event_trigger
 language plpgsql
+security definer
 as $$
 begin
   if exists (select 1 from pg_event_trigger_ddl_commands() ev join pg_extension e on ev.objid = e.oid
@@ -36,6 +39,7 @@ comment on function extensions.grant_pg_cron_access() is 'Grants access to pg_cr
 
 create or replace function extensions.grant_pg_net_access() returns event_trigger
 language plpgsql
+security definer
 as $$
 begin
   if exists (select 1 from pg_event_trigger_ddl_commands() ev join pg_extension e on ev.objid = e.oid
@@ -48,6 +52,7 @@ comment on function extensions.grant_pg_net_access() is 'Grants access to pg_net
 
 create or replace function extensions.grant_pg_graphql_access() returns event_trigger
 language plpgsql
+security definer
 as $outer$
 begin
   if exists (select 1 from pg_event_trigger_ddl_commands() ev join pg_proc p on ev.objid = p.oid
@@ -78,6 +83,7 @@ comment on function extensions.grant_pg_graphql_access() is 'Grants access to pg
 
 create or replace function extensions.set_graphql_placeholder() returns event_trigger
 language plpgsql
+security definer
 as $outer$
 begin
   if exists (select 1 from pg_event_trigger_dropped_objects() ev where ev.schema_name = 'graphql_public') then

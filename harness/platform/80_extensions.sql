@@ -16,3 +16,8 @@ begin
 end
 $$;
 create extension if not exists pg_stat_statements with schema extensions;
+
+-- On hosted `postgres` manages these (supautils runs its CREATE/DROP EXTENSION as the superuser);
+-- here it owns them, so it may drop and re-create them as there.
+update pg_extension set extowner = 'postgres'::regrole
+where extname in ('supabase_vault', 'pg_graphql', 'pg_stat_statements');
