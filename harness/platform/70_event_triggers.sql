@@ -4,7 +4,8 @@
 --     as there;
 --   * CREATE FUNCTION graphql.resolve (pg_graphql): graphql_public.graphql() forwards to it;
 --     DROP EXTENSION pg_graphql: graphql_public.graphql() becomes the placeholder that says so;
---   * PostgREST's schema-cache watchers (a NOTIFY; nothing listens here).
+-- PostgREST's schema-cache watchers (pgrst_ddl_watch, pgrst_drop_watch) are left out: they only
+-- NOTIFY a PostgREST that is not here, and would run on every DDL statement of every migration.
 -- On hosted, supautils runs a privileged extension's CREATE/DROP as the superuser, event triggers
 -- included; here the NOSUPERUSER `postgres` fires them, so the ones that grant run as their owner.
 do $$
@@ -101,35 +102,6 @@ end
 $outer$;
 comment on function extensions.set_graphql_placeholder() is 'Reintroduces placeholder function for graphql_public.graphql';
 
-create or replace function extensions.pgrst_ddl_watch() returns event_trigger
-language plpgsql
-as $$
-begin
-  if exists (select 1 from pg_event_trigger_ddl_commands() cmd
-             where cmd.schema_name is distinct from 'pg_temp'
-               and cmd.command_tag in (
-                 'CREATE SCHEMA', 'ALTER SCHEMA', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE',
-                 'CREATE FOREIGN TABLE', 'ALTER FOREIGN TABLE', 'CREATE VIEW', 'ALTER VIEW',
-                 'CREATE MATERIALIZED VIEW', 'ALTER MATERIALIZED VIEW', 'CREATE FUNCTION', 'ALTER FUNCTION',
-                 'CREATE TRIGGER', 'CREATE TYPE', 'ALTER TYPE', 'CREATE RULE', 'COMMENT')) then
-    notify pgrst, 'reload schema';
-  end if;
-end
-$$;
-
-create or replace function extensions.pgrst_drop_watch() returns event_trigger
-language plpgsql
-as $$
-begin
-  if exists (select 1 from pg_event_trigger_dropped_objects() obj
-             where not obj.is_temporary
-               and obj.object_type in ('schema', 'table', 'foreign table', 'view', 'materialized view',
-                                       'function', 'trigger', 'type', 'rule')) then
-    notify pgrst, 'reload schema';
-  end if;
-end
-$$;
-
 -- The placeholder a project without pg_graphql has.
 do $$
 begin
@@ -173,7 +145,3 @@ create event trigger issue_pg_graphql_access on ddl_command_end when tag in ('CR
 drop event trigger if exists issue_graphql_placeholder;
 create event trigger issue_graphql_placeholder on sql_drop when tag in ('DROP EXTENSION')
   execute function extensions.set_graphql_placeholder();
-drop event trigger if exists pgrst_ddl_watch;
-create event trigger pgrst_ddl_watch on ddl_command_end execute function extensions.pgrst_ddl_watch();
-drop event trigger if exists pgrst_drop_watch;
-create event trigger pgrst_drop_watch on sql_drop execute function extensions.pgrst_drop_watch();
