@@ -14,6 +14,14 @@ from harness.personas import ANON, as_persona, member
 
 HOSTED_STYLE_MIGRATION = """
 create extension if not exists "uuid-ossp" with schema extensions;
+do $$
+begin
+  -- pg_cron where the server offers it (the harness's private share folder); else the platform's cron schema.
+  if exists (select 1 from pg_available_extensions where name = 'pg_cron') then
+    create extension if not exists pg_cron with schema extensions;
+  end if;
+end
+$$;
 
 create table if not exists public.profiles (
   id uuid primary key references auth.users (id) on delete cascade,

@@ -36,3 +36,14 @@ language sql
 as $$ with gone as (delete from cron.job where jobname = job_name returning 1) select exists (select 1 from gone) $$;
 
 comment on schema cron is 'harness stand-in for pg_cron: jobs are recorded in cron.job and never run';
+
+-- Where the server has the harness's private share folder, `create extension pg_cron` installs the
+-- stand-in extension (harness/extensions/pg_cron): the schema above must not be in its way.
+do $$
+begin
+  if exists (select 1 from pg_available_extensions where name = 'pg_cron')
+     and not exists (select 1 from pg_extension where extname = 'pg_cron') then
+    drop schema cron cascade;
+  end if;
+end
+$$;
