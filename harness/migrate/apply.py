@@ -68,18 +68,32 @@ def apply_file(
     shown_path: str,
     record: bool = True,
 ) -> ApplyError | None:
-    """Run one file in its own transaction; None when it applied, else where it failed (rolled back)."""
+    """Run one file in its own transaction; None when it applied, else where it failed (rolled back).
+
+    The file goes to the server in one round trip (the simple query protocol runs its statements
+    in order, as one statement after another would); only when it fails is it run again statement by
+    statement, to say which statement failed and where.
+    """
     statements = split_statements(migration.sql)
-    try:
-        with conn.transaction():
-            for statement in statements:
-                error = _execute(conn, statement, migration.sql, shown_path)
-                if error is not None:
-                    raise _Abort(error)
-            if record:
-                conn.execute(RECORD, (migration.version, migration.name, [s.sql for s in statements]))
-    except _Abort as abort:
-        return abort.error
+    for stepwise in (False, True):
+        try:
+            with conn.transaction():
+                if stepwise:
+                    for statement in statements:
+                        error = _execute(conn, statement, migration.sql, shown_path)
+                        if error is not None:
+                            raise _Abort(error)
+                elif statements:
+                    # "\n;\n": a statement may end in a -- comment
+                    conn.execute("\n;\n".join(s.sql for s in statements).encode())
+                if record:
+                    conn.execute(RECORD, (migration.version, migration.name, [s.sql for s in statements]))
+            return None
+        except _Abort as abort:
+            return abort.error
+        except psycopg.Error:
+            if stepwise:
+                raise
     return None
 
 

@@ -1,19 +1,23 @@
 """The dynamic foreign-policy check: what one migration file changed on tables it did not create.
 
-Before and after each file, the policy surface (RLS flags, policies, functions the policies call) of
-every table is read from the catalog; any net change on a table that existed before the file is a
-`foreign-policy` finding naming the file, the table and the change.
+The policy surface (RLS flags, policies, functions the policies call) of every table is read once;
+after each file, a DDL watch (event triggers, ddl_watch.sql) names the tables the file touched, and
+only their surfaces are read again, so the cost of a file follows what it touches, not the size of
+the history. Any net change on a table that existed before the file is a `foreign-policy` finding
+naming the file, the table and the change. Where event triggers cannot be created (a database
+given with --db-url as a role that is not a superuser) every surface is read after every file.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Iterable
 
 import psycopg
 
 from harness.findings import Finding, Severity
+from harness.migrate.waivers import foreign_policy_waivers
 
 
 @dataclass(frozen=True)
@@ -25,12 +29,90 @@ class TableSurface:
     functions: dict[str, dict[str, Any]]
 
 
-def read_surfaces(conn: psycopg.Connection) -> dict[int, TableSurface]:
-    query = (resources.files("harness.migrate") / "policy_surface.sql").read_bytes()
+def _sql(name: str) -> bytes:
+    return (resources.files("harness.migrate") / name).read_bytes()
+
+
+def read_surfaces(conn: psycopg.Connection, tables: Iterable[int] | None = None) -> dict[int, TableSurface]:
+    """The surface of every table, or of the given tables (by oid) that still exist."""
+    wanted = None if tables is None else sorted(tables)
     return {
         oid: TableSurface(name, rls, force, policies, functions)
-        for oid, name, rls, force, policies, functions in conn.execute(query).fetchall()
+        for oid, name, rls, force, policies, functions in conn.execute(
+            _sql("policy_surface.sql"), {"tables": wanted}).fetchall()
     }
+
+
+class PolicyWatch:
+    """The policy surface of every table, kept current file by file: `judge(file)` after each file."""
+
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+        self.incremental = _install_watch(conn)
+        self.surfaces = read_surfaces(conn)
+        self.roles = self._roles() if self.incremental else {}
+        self.creators: dict[int, str] = {}  # table oid -> the file that created it
+
+    def _roles(self) -> dict[int, str]:
+        return {oid: name for oid, name in self.conn.execute("select oid, rolname::text from pg_roles").fetchall()}
+
+    def judge(self, file: str, sql_text: str) -> list[Finding]:
+        """What the file just applied changed on tables it did not create (waived tables excepted)."""
+        touched = self._touched()
+        if touched is None:  # every table, before and after
+            before, after = self.surfaces, read_surfaces(self.conn)
+            self.surfaces = after
+        else:
+            before = {oid: self.surfaces[oid] for oid in touched if oid in self.surfaces}
+            after = read_surfaces(self.conn, touched)
+            for oid in touched:
+                self.surfaces.pop(oid, None)
+            self.surfaces.update(after)
+        findings = foreign_changes(before, after, file, self.creators)
+        self.creators.update({oid: file for oid in after.keys() - before.keys()})
+        if findings:
+            waivers = foreign_policy_waivers(sql_text)
+            findings = [f for f in findings if not (f.table and waivers.waives(f.table))]
+        return findings
+
+    def _touched(self) -> set[int] | None:
+        """The tables the last file touched; None when every table must be read again."""
+        if not self.incremental:
+            return None
+        tables: set[int] = set()
+        rescan = False
+        roles: dict[int, str] = {}
+        for kind, oid, role in self.conn.execute(_sql("ddl_touched.sql")).fetchall():
+            if kind == "rescan":
+                rescan = True
+            elif kind == "role":
+                roles[oid] = role
+            elif oid is not None:
+                tables.add(oid)
+        # A renamed or dropped role changes how every policy naming it reads.
+        rescan = rescan or any(roles.get(oid) != name for oid, name in self.roles.items())
+        self.roles = roles
+        return None if rescan else tables
+
+    def table_creators(self) -> dict[str, str]:
+        """table name -> the file that created it (tables that still exist)."""
+        return {self.surfaces[oid].name: file for oid, file in self.creators.items() if oid in self.surfaces}
+
+    def close(self) -> None:
+        """Remove the watch from the database (before anything snapshots or clones it)."""
+        if self.incremental:
+            self.conn.execute(_sql("ddl_unwatch.sql"))
+            self.incremental = False
+
+
+def _install_watch(conn: psycopg.Connection) -> bool:
+    """True when the event triggers are in place; False when the role may not create them."""
+    try:
+        with conn.transaction():
+            conn.execute(_sql("ddl_watch.sql"))
+    except psycopg.errors.InsufficientPrivilege:
+        return False
+    return True
 
 
 def foreign_changes(

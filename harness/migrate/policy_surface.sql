@@ -1,9 +1,18 @@
 -- What a migration must not change on a table it did not create: its RLS flags, its policies,
--- and the functions those policies call (found through pg_depend). One row per table.
-select c.oid::bigint as table_oid,
-       format('%I.%I', n.nspname, c.relname) as table_name,
-       c.relrowsecurity as rls,
-       c.relforcerowsecurity as force_rls,
+-- and the functions those policies call (found through pg_depend). One row per table; every
+-- table when %(tables)s is null, else only those (the tables a file touched).
+with watched as (
+  select c.oid, n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
+  from pg_class c
+  join pg_namespace n on n.oid = c.relnamespace
+  where c.relkind in ('r', 'p')
+    and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+    and (%(tables)s::oid[] is null or c.oid = any(%(tables)s::oid[]))
+)
+select w.oid::bigint as table_oid,
+       quote_ident(w.nspname) || '.' || quote_ident(w.relname) as table_name,
+       w.relrowsecurity as rls,
+       w.relforcerowsecurity as force_rls,
        coalesce((
          select jsonb_object_agg(p.polname, jsonb_build_object(
                   'command', case p.polcmd when 'r' then 'SELECT' when 'a' then 'INSERT' when 'w' then 'UPDATE'
@@ -14,16 +23,15 @@ select c.oid::bigint as table_oid,
                              from unnest(p.polroles) rid) pr),
                   'using', pg_get_expr(p.polqual, p.polrelid),
                   'with check', pg_get_expr(p.polwithcheck, p.polrelid)))
-         from pg_policy p where p.polrelid = c.oid), '{}'::jsonb) as policies,
+         from pg_policy p where p.polrelid = w.oid), '{}'::jsonb) as policies,
        coalesce((
          select jsonb_object_agg(f.oid::regprocedure::text, jsonb_build_object(
                   'body', f.prosrc, 'security definer', f.prosecdef, 'settings', to_jsonb(f.proconfig),
                   'volatility', f.provolatile, 'returns', pg_get_function_result(f.oid)))
-         from pg_proc f
-         where f.oid in (select d.refobjid from pg_depend d join pg_policy p on p.oid = d.objid
-                         where d.classid = 'pg_policy'::regclass and d.refclassid = 'pg_proc'::regclass
-                           and p.polrelid = c.oid)), '{}'::jsonb) as functions
-from pg_class c
-join pg_namespace n on n.oid = c.relnamespace
-where c.relkind in ('r', 'p')
-  and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+         from (select distinct d.refobjid
+               from pg_policy p
+               join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = p.oid
+                               and d.refclassid = 'pg_proc'::regclass
+               where p.polrelid = w.oid) called
+         join pg_proc f on f.oid = called.refobjid), '{}'::jsonb) as functions
+from watched w

@@ -13,9 +13,8 @@ from harness.config import Config
 from harness.engine.server import Server
 from harness.findings import Finding, HarnessError, Severity
 from harness.migrate.apply import apply_all, apply_file
-from harness.migrate.foreign_policy import foreign_changes, read_surfaces
+from harness.migrate.foreign_policy import PolicyWatch
 from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
-from harness.migrate.waivers import foreign_policy_waivers
 from harness.sql.discovery import MigrationFile, discover_migrations
 
 Progress = Callable[[str], None]
@@ -68,32 +67,29 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
         )
     shown = {m.path: config.relative(m.path) for m in migrations}
     name = server.clone(server.platform_db, "migrated")
-    creators: dict[int, str] = {}
     error = None
     with server.connect(name) as conn:
         if server.owns_cluster:
             _set_api_schemas(conn, config)
-        surfaces = read_surfaces(conn)
-        for migration in migrations:
-            file = shown[migration.path]
-            progress(f"applying {file}")
-            error = apply_file(conn, migration, file)
-            if error is not None:
-                findings.append(error.to_finding("migration-error"))
-                break
-            now = read_surfaces(conn)
-            waivers = foreign_policy_waivers(migration.sql)
-            findings.extend(f for f in foreign_changes(surfaces, now, file, creators)
-                            if not (f.table and waivers.waives(f.table)))
-            creators.update({oid: file for oid in now.keys() - surfaces.keys()})
-            surfaces = now
+        watch = PolicyWatch(conn)
+        try:
+            for migration in migrations:
+                file = shown[migration.path]
+                progress(f"applying {file}")
+                error = apply_file(conn, migration, file)
+                if error is not None:
+                    findings.append(error.to_finding("migration-error"))
+                    break
+                findings.extend(watch.judge(file, migration.sql))
+        finally:
+            watch.close()
         snapshot = take_snapshot(conn) if error is None else None
     result = MigrationResult(
         migrations=migrations,
         template=name if error is None else None,
         snapshot=snapshot,
         findings=findings,
-        creators={surfaces[oid].name: file for oid, file in creators.items() if oid in surfaces},
+        creators=watch.table_creators(),
     )
     if error is not None:
         server.drop_database(name)
