@@ -20,6 +20,7 @@ from harness.engine.url import UrlEngine
 from harness.findings import HarnessError
 from harness.helpers_extension import install_helpers
 from harness.migrate.run import MigrationResult, migrate_template
+from harness.migrate.template_cache import TemplateEntry, remember, start_from_cache
 from harness.options import EngineOptions
 from harness.pgtap.helpers import HELPERS_SQL
 from harness.sql.discovery import MigrationFile
@@ -42,6 +43,7 @@ class Workspace:
         self._engine: LocalEngine | UrlEngine | DockerEngine | None = None
         self._server: Server | None = None
         self._migration: MigrationResult | None = None
+        self._template_entry: TemplateEntry | None = None  # where a fresh migrate run is cached
         self._test_template: str | None = None
         self._lock = threading.Lock()
         self.timings: dict[str, float] = {}
@@ -50,7 +52,12 @@ class Workspace:
         started = time.perf_counter()
         self.progress("starting PostgreSQL")
         self._engine = self._make_engine()
-        self._server = self._engine.start()
+        if isinstance(self._engine, LocalEngine):
+            given = self._migrations() if self._migrations is not None else None
+            self._server, self._migration, self._template_entry = start_from_cache(
+                self._engine, self.config, self.progress, given)
+        else:
+            self._server = self._engine.start()
         self.timings["engine_s"] = time.perf_counter() - started
         return self
 
@@ -90,6 +97,8 @@ class Workspace:
             if self._migration is None:
                 given = self._migrations() if self._migrations is not None else None
                 self._migration = migrate_template(self.server, self.config, self.progress, given)
+                if self._template_entry is not None and isinstance(self._engine, LocalEngine):
+                    remember(self._template_entry, self._engine, self._migration, self.progress)
             return self._migration
 
     def test_template(self) -> str | None:

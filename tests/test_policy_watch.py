@@ -86,3 +86,14 @@ def test_the_watch_leaves_nothing_in_the_template(pg_server: Server, make_projec
                             "select nspname from pg_namespace where nspname like 'harness%'").fetchall()
     pg_server.drop_database(result.template)
     assert left == []
+
+
+def test_commands_that_name_no_object_pass_through_the_watch(pg_server: Server, make_project) -> None:  # type: ignore[no-untyped-def]
+    root = make_project({"20260101000000_base.sql": BASE.replace("create role {role} nologin;", "")
+                                                      .replace("{role}", "authenticated"),
+                         "20260102000000_grants.sql": "grant usage on schema public to anon;\n"
+                                                      "grant select on public.orgs to authenticated;\n"
+                                                      "alter default privileges in schema public grant select on tables to anon;"})
+    result = migrate_template(pg_server, load_config(root))
+    assert result.findings == [] and result.template is not None
+    pg_server.drop_database(result.template)

@@ -250,10 +250,12 @@ class LocalEngine:
         if self.progress:
             self.progress(message)
 
-    def start(self) -> Server:
+    def start(self, cluster: Path | None = None) -> Server:
+        """Boot a copy of the platform cluster (or of `cluster`, a stopped data folder such as a cached
+        migrated template's)."""
         self.binaries = self.binaries or find_binaries(self.pg_bin)
         run_as = server_user()
-        cached = self._cached_cluster(self.binaries, run_as)
+        cached = cluster or self._cached_cluster(self.binaries, run_as)
         _LIVE.add(self)
         try:
             _sweep_orphans(run_root())
@@ -262,6 +264,7 @@ class LocalEngine:
             run_as.own(self.run_dir)
             data = self.run_dir / "data"
             _copy_tree(cached, data)
+            _own_tree(data, run_as)
             self._process, self.server = _start_postgres(
                 self.binaries, run_as, data, self.run_dir, self.run_dir / "postgres.log", self.tcp_port
             )
@@ -269,6 +272,19 @@ class LocalEngine:
             self.stop()
             raise
         return self.server
+
+    def snapshot(self, target: Path) -> None:
+        """Copy the data folder to `target` as a stopped cluster (a clean shutdown, the copy, a restart
+        on the same socket: the Server and its databases stay valid). Nobody may be connected."""
+        if self._process is None or self.run_dir is None or self.binaries is None or self.server is None:
+            raise RuntimeError("the engine is not running")
+        self._process.stop(graceful=True)
+        data = self.run_dir / "data"
+        _copy_tree(data, target)
+        (target / "postmaster.pid").unlink(missing_ok=True)
+        self._process, _ = _start_postgres(
+            self.binaries, server_user(), data, self.run_dir, self.run_dir / "postgres.log", self.tcp_port
+        )
 
     def stop(self) -> None:
         """Stop the server and remove every file of this run. Safe to call more than once."""
@@ -323,6 +339,15 @@ def _copy_tree(source: Path, target: Path) -> None:
     )
     if result.returncode != 0:
         raise HarnessError(f"cannot copy the cached cluster {source}: {result.stderr.strip()}")
+
+
+def _own_tree(data: Path, run_as: RunAs) -> None:
+    """A cache restored by CI (actions/cache) may belong to another uid than this machine's server user."""
+    if run_as.switch and data.stat().st_uid != run_as.uid:
+        for folder, _, files in os.walk(data):
+            os.chown(folder, run_as.uid, run_as.gid)
+            for name in files:
+                os.chown(os.path.join(folder, name), run_as.uid, run_as.gid)
 
 
 def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:

@@ -6,7 +6,7 @@ with log as (
   delete from harness_ddl_watch.touched returning classid, objid, tag, table_oid
 )
 select 'rescan' as kind, null::oid as table_oid, null::text as role_name
-from log where tag in ('CREATE EXTENSION', 'ALTER EXTENSION', 'ALTER SCHEMA', 'IMPORT FOREIGN SCHEMA')
+from log where tag in ('RESCAN', 'CREATE EXTENSION', 'ALTER EXTENSION', 'ALTER SCHEMA', 'IMPORT FOREIGN SCHEMA')
 union
 select 'table', table_oid, null from log where table_oid is not null
 union

@@ -28,6 +28,9 @@ class MigrationResult:
     findings: list[Finding] = field(default_factory=list)
     creators: dict[str, str] = field(default_factory=dict)  # table -> file that created it
     timings: dict[str, float] = field(default_factory=dict)
+    cached: bool = False  # replayed from the template cache (migrate_template did not run)
+    idempotency: list[Finding] | None = None  # the apply-twice findings, once known
+    remember_idempotency: Callable[[list[Finding]], None] | None = None  # the cache's hook
 
     @property
     def applied(self) -> bool:
@@ -107,6 +110,17 @@ def check_idempotency(server: Server, config: Config, result: MigrationResult, p
     """Apply every migration again on a clone of the template; any error or difference is a finding."""
     if result.template is None or result.snapshot is None:
         return []
+    if result.idempotency is not None:  # known (from the cache, or an earlier call)
+        return list(result.idempotency)
+    findings = _check_idempotency(server, config, result, progress)
+    result.idempotency = findings
+    if result.remember_idempotency is not None:
+        result.remember_idempotency(findings)
+    return list(findings)
+
+
+def _check_idempotency(server: Server, config: Config, result: MigrationResult, progress: Progress) -> list[Finding]:
+    assert result.template is not None and result.snapshot is not None
     started = time.perf_counter()
     progress("applying every migration a second time")
     shown = {m.path: config.relative(m.path) for m in result.migrations}
