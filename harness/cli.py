@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 from rich.console import Console
@@ -21,6 +21,9 @@ from harness.findings import ExitCode, HarnessError
 from harness.options import Common, EngineOptions
 from harness.report.formats import formats_for, renderer
 from harness.report.model import Report
+
+if TYPE_CHECKING:
+    from harness.shard import Shard
 
 ERR = Console(stderr=True, highlight=False, soft_wrap=True)  # messages hold paths: never hard-wrap them
 
@@ -191,10 +194,13 @@ def lint(project: Path, fmt: str, output: Path | None, verbose: bool, files: tup
 @cli.command()
 @common_options(("test",))
 @click.option("-j", "jobs", type=click.IntRange(min=1), default=None, help="Suites run in parallel (default: cores).")
+@click.option("--shard", default=None, metavar="K/N",
+              help="Run part K of N (a CI matrix of N runners); combine the JSON reports with `harness report merge`.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def test(common: Common, jobs: int | None, paths: tuple[Path, ...]) -> None:
+def test(common: Common, jobs: int | None, shard: str | None, paths: tuple[Path, ...]) -> None:
     """Run the pgTAP suites against a freshly migrated database."""
-    run_command(common, ("test",), "test", CheckArgs(test_paths=list(paths), jobs=jobs or os.cpu_count() or 1))
+    run_command(common, ("test",), "test", CheckArgs(test_paths=list(paths), jobs=jobs or os.cpu_count() or 1,
+                                                     shard=_shard(shard)))
 
 
 @cli.command()
@@ -203,7 +209,9 @@ def test(common: Common, jobs: int | None, paths: tuple[Path, ...]) -> None:
               help="Also write a self-contained HTML page (matrices and findings) to FILE.")
 @click.option("--project-ref", default=None, metavar="REF",
               help="Compare a live Supabase project with the migrations (token from SUPABASE_ACCESS_TOKEN).")
-def audit(common: Common, html_file: Path | None, project_ref: str | None) -> None:
+@click.option("--shard", default=None, metavar="K/N",
+              help="Run part K of N (a CI matrix of N runners); combine the JSON reports with `harness report merge`.")
+def audit(common: Common, html_file: Path | None, project_ref: str | None, shard: str | None) -> None:
     """Cross-tenant leakage and catalog security rules (or, with --project-ref, drift of a live project)."""
     _check_output(html_file, "--html")
     if project_ref is not None:
@@ -213,7 +221,7 @@ def audit(common: Common, html_file: Path | None, project_ref: str | None) -> No
     else:
         from harness.checks.runner import run_command as run
 
-        report = run(common, ("audit",), "audit", CheckArgs(), progress_printer(common))
+        report = run(common, ("audit",), "audit", CheckArgs(shard=_shard(shard)), progress_printer(common))
     if html_file is not None:
         from harness.report.audit_html import render_audit_html
 
@@ -269,10 +277,38 @@ def up(project: Path, port: int | None, pg_bin: Path | None, fmt: str, verbose: 
 @click.option("--with-audit", is_flag=True, help="Also audit the mutants the suites let through.")
 @click.option("-j", "jobs", type=click.IntRange(min=1), default=None,
               help="Mutants judged at once (default: twice the cores; each one waits on psql and clones).")
-def mutate(common: Common, min_score: float | None, with_audit: bool, jobs: int | None) -> None:
+@click.option("--shard", default=None, metavar="K/N",
+              help="Run part K of N (a CI matrix of N runners); combine the JSON reports with `harness report merge`.")
+def mutate(common: Common, min_score: float | None, with_audit: bool, jobs: int | None, shard: str | None) -> None:
     """Mutation score of the project's own suites (and, with --with-audit, the audit)."""
-    args = CheckArgs(jobs=jobs or 2 * (os.cpu_count() or 1), mutate=MutateArgs(min_score, with_audit))
+    args = CheckArgs(jobs=jobs or 2 * (os.cpu_count() or 1), mutate=MutateArgs(min_score, with_audit),
+                     shard=_shard(shard))
     run_command(common, ("mutate",), "mutate", args)
+
+
+@cli.group()
+def report() -> None:
+    """Work on JSON reports: `harness report merge` combines the parts of a sharded run."""
+
+
+@report.command(name="merge")
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "sarif", "junit", "tap")), default="text",
+              show_default=True, help="Report format.")
+@_output_option
+@click.option("--verbose", "-v", is_flag=True, help="Show evidence and info findings.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def report_merge(fmt: str, output: Path | None, verbose: bool, files: tuple[Path, ...]) -> None:
+    """Combine the JSON reports of `--shard K/N` runs into the report one run would give (same exit code)."""
+    from harness.report.merge import load_report, merge_reports
+
+    _check_output(output)
+    emit(merge_reports([load_report(f) for f in files]), Common(Path("."), fmt, output, EngineOptions(), verbose))
+
+
+def _shard(text: str | None) -> "Shard | None":
+    from harness.shard import Shard
+
+    return None if text is None else Shard.parse(text)
 
 
 @cli.command(name="emit")

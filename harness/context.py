@@ -24,6 +24,7 @@ from harness.findings import Finding
 from harness.options import Common
 
 if TYPE_CHECKING:
+    from harness.shard import Shard
     from harness.sql.discovery import MigrationFile
     from harness.workspace import Workspace
 
@@ -50,6 +51,7 @@ class CheckArgs:
     jobs: int = 1  # suites (or mutants) at once
     explain_rows: int | None = None  # seed every explain target with this many rows
     mutate: MutateArgs = MutateArgs()
+    shard: Shard | None = None  # --shard K/N: this runner's part of the suites, tables or mutants
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from harness.config import Config
 if TYPE_CHECKING:
     from harness.audit.run import AuditResult
     from harness.engine.server import Server
+    from harness.shard import Shard
 
 Progress = Callable[[str], None]
 WORKERS = 2
@@ -35,9 +36,10 @@ def _quiet(_: str) -> None:
     pass
 
 
-def run_audit(workspace: _Workspace, progress: Progress = _quiet) -> AuditResult:
+def run_audit(workspace: _Workspace, progress: Progress = _quiet, shard: Shard | None = None) -> AuditResult:
     """Audit a throwaway clone of the workspace's test template (the migrations and the seed file,
-    as `harness test` and the emitted suites see them), dropped at the end."""
+    as `harness test` and the emitted suites see them), dropped at the end; `shard`: only that part of
+    the spec's tables (see audit_database)."""
     from harness.audit.run import AuditResult, audit_database
     from harness.pgtap.runner import seed_finding
     from harness.workspace import SeedError
@@ -52,7 +54,8 @@ def run_audit(workspace: _Workspace, progress: Progress = _quiet) -> AuditResult
     assert template is not None
     server = workspace.server
     with server.scratch_database(template, "audit") as database:
-        return audit_database(lambda: server.connect(database), workspace.config, progress, workers=WORKERS)
+        return audit_database(lambda: server.connect(database), workspace.config, progress, workers=WORKERS,
+                              shard=shard)
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from harness.checks.base import Check, Outcome, RuleInfo
-from harness.findings import Severity
+from harness.findings import HarnessError, Severity
 
 if TYPE_CHECKING:
     from harness.audit.run import AuditResult
@@ -59,11 +59,16 @@ class AuditCheck(Check):
 
             engine = ctx.common.engine
             assert engine.db_url is not None
+            if ctx.args.shard is not None:
+                raise HarnessError("--shard splits an audit of the migrations; an existing database (--db-url) "
+                                   "is audited whole")
             result = audit_existing(engine.db_url, ctx.config, ctx.progress, allow_remote=engine.allow_remote)
         else:
             from harness.audit import run_audit
 
-            result = run_audit(ctx.workspace, ctx.progress)
+            result = run_audit(ctx.workspace, ctx.progress, ctx.args.shard)
+            if ctx.args.shard is not None:
+                result.details["shard"] = str(ctx.args.shard)
         return _outcome(result)
 
 

@@ -54,6 +54,9 @@ def _mutate(ctx: RunContext, report: Outcome) -> None:
     min_score, with_audit, jobs, operators = args.min_score, args.with_audit, ctx.args.jobs, args.operators
     config, migrations = workspace.config, workspace.migration.migrations
     mutants = generate_mutants(migrations, lambda m: config.relative(m.path), operators)
+    shard = ctx.args.shard
+    if shard is not None:  # this part's mutants (by id); the score's verdict is `report merge`'s
+        mutants = shard.by_key(mutants, lambda m: m.number)
     progress(f"{len(mutants)} mutants; the suites run on the unmutated migrations first")
     baseline = run_suites(workspace, None, jobs, progress)
     report.timings["test"] = baseline.details.get("wall_s", 0.0)
@@ -79,8 +82,17 @@ def _mutate(ctx: RunContext, report: Outcome) -> None:
     score = Score.of(outcomes)
     report.details["mutate"] = mutate_details(outcomes, score, min_score=min_score, with_audit=with_audit, jobs=jobs,
                                               suites=len(baseline.suites), seconds=report.timings["mutate"])
-    if min_score is not None and score.percent is not None and score.percent < min_score:
-        report.findings.append(_below(score, min_score))
+    if shard is not None:
+        report.details["mutate"]["shard"] = str(shard)
+    elif min_score is not None:
+        report.findings.extend(score_verdict(score, min_score))
+
+
+def score_verdict(score: Score, min_score: float) -> list[Finding]:
+    """The `mutation-score` finding when the score is below --min-score (none otherwise)."""
+    if score.percent is None or score.percent >= min_score:
+        return []
+    return [_below(score, min_score)]
 
 
 def _below(score: Score, min_score: float) -> Finding:

@@ -34,5 +34,17 @@ class TestCheck(Check):
     def run(self, ctx: RunContext) -> Outcome:
         from harness.pgtap.runner import run_suites
 
-        run = run_suites(ctx.workspace, ctx.args.test_paths or None, ctx.args.jobs, ctx.progress)
-        return Outcome(findings=list(run.findings), suites=list(run.suites), details={"test": run.details})
+        shard = ctx.args.shard
+        if shard is None:
+            run = run_suites(ctx.workspace, ctx.args.test_paths or None, ctx.args.jobs, ctx.progress)
+            return Outcome(findings=list(run.findings), suites=list(run.suites), details={"test": run.details})
+        from harness.pgtap.discovery import discover_suites
+
+        config = ctx.config
+        files = discover_suites(config.project.tests, config.root, ctx.args.test_paths)
+        files = shard.by_size(files, lambda f: f.stat().st_size, config.relative)
+        if not files:  # more parts than suites
+            return Outcome(details={"test": {"found": 0, "shard": str(shard)}})
+        run = run_suites(ctx.workspace, files, ctx.args.jobs, ctx.progress)
+        return Outcome(findings=list(run.findings), suites=list(run.suites),
+                       details={"test": {**run.details, "shard": str(shard)}})

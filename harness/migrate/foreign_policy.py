@@ -35,12 +35,14 @@ def _sql(name: str) -> bytes:
 
 def read_surfaces(conn: psycopg.Connection, tables: Iterable[int] | None = None) -> dict[int, TableSurface]:
     """The surface of every table, or of the given tables (by oid) that still exist."""
-    wanted = None if tables is None else sorted(tables)
-    return {
-        oid: TableSurface(name, rls, force, policies, functions)
-        for oid, name, rls, force, policies, functions in conn.execute(
-            _sql("policy_surface.sql"), {"tables": wanted}).fetchall()
-    }
+    query = _sql("policy_surface.sql")
+    if tables is None:
+        rows = conn.execute(query).fetchall()
+    else:  # the planner pushes the condition into the query: only these tables are read
+        rows = conn.execute(b"select * from (\n" + query + b"\n) surface where table_oid = any(%s)",
+                            ([int(t) for t in tables],)).fetchall()
+    return {oid: TableSurface(name, rls, force, policies, functions)
+            for oid, name, rls, force, policies, functions in rows}
 
 
 class PolicyWatch:

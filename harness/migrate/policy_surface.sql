@@ -1,13 +1,12 @@
 -- What a migration must not change on a table it did not create: its RLS flags, its policies,
--- and the functions those policies call (found through pg_depend). One row per table; every
--- table when %(tables)s is null, else only those (the tables a file touched).
+-- and the functions those policies call (found through pg_depend). One row per table. Also sent as
+-- is to a live project (harness.remote), and read for some tables only (migrate's DDL watch).
 with watched as (
   select c.oid, n.nspname, c.relname, c.relrowsecurity, c.relforcerowsecurity
   from pg_class c
   join pg_namespace n on n.oid = c.relnamespace
   where c.relkind in ('r', 'p')
     and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
-    and (%(tables)s::oid[] is null or c.oid = any(%(tables)s::oid[]))
 )
 select w.oid::bigint as table_oid,
        quote_ident(w.nspname) || '.' || quote_ident(w.relname) as table_name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 from harness.findings import ExitCode, Finding, count_by_severity, sort_findings
@@ -95,4 +95,19 @@ class Report:
         }
         if self.details:
             data["details"] = self.details
+        # Enough to render the report again in any format (harness report merge).
+        data["ran_tests"] = self.ran_tests
+        data["suites"] = [suite_to_json(s) for s in self.suites]
         return data
+
+
+def suite_to_json(suite: SuiteResult) -> dict[str, Any]:
+    data = asdict(suite)
+    for case in data["cases"]:
+        del case["suite"]  # the suite's file, said once
+    return data
+
+
+def suite_from_json(data: dict[str, Any]) -> SuiteResult:
+    cases = [TestCase(suite=data["file"], **case) for case in data.get("cases", [])]
+    return SuiteResult(**{**data, "cases": cases})
