@@ -92,6 +92,12 @@ class SchemaModel:
     def __init__(self) -> None:
         self.relations: dict[str, Relation] = {}
         self.functions: dict[str, Function] = {}
+        self._created: dict[str, list[Relation]] = {}  # file -> relations it created, in order
+
+    def created_in(self, file: str) -> list[Relation]:
+        """The relations `file` created that still exist: what end-of-file rules look at, so a file
+        costs what it creates, not the size of the history."""
+        return [r for r in self._created.get(file, ()) if self.relations.get(r.name) is r and r.created_by == file]
 
     def creator(self, table: str) -> str | None:
         relation = self.relations.get(table)
@@ -132,12 +138,14 @@ class SchemaModel:
         existing = self.relations.get(name)
         if existing is not None and existing.created_by is None:
             existing.created_by, existing.kind, existing.statement = stmt.file, kind, stmt
+            self._created.setdefault(stmt.file, []).append(existing)
         if existing is not None and (replace or existing.kind == kind):
             if replace:
                 existing.statement = stmt
             return existing
         relation = Relation(name, kind, stmt.file, stmt)
         self.relations[name] = relation
+        self._created.setdefault(stmt.file, []).append(relation)
         return relation
 
     def _apply_CreateStmt(self, stmt: Statement, node: ast.CreateStmt) -> None:

@@ -18,10 +18,9 @@ class RlsMissing(Rule):
     severity = Severity.ERROR
 
     def end_file(self) -> Iterable[Hit]:
-        for relation in self.ctx.model.relations.values():
+        for relation in self.ctx.model.created_in(self.ctx.file):
             if (
-                relation.created_by == self.ctx.file
-                and relation.kind in ("table", "partition")
+                relation.kind in ("table", "partition")
                 and self.ctx.in_api(relation.name)
                 and not relation.rls
             ):

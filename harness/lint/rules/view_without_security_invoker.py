@@ -22,10 +22,9 @@ class ViewWithoutSecurityInvoker(Rule):
 
     def end_file(self) -> Iterable[Hit]:
         model = self.ctx.model
-        for view in model.relations.values():
+        for view in model.created_in(self.ctx.file):
             if (
-                view.created_by != self.ctx.file
-                or view.kind != "view"
+                view.kind != "view"
                 or view.security_invoker
                 or not self.ctx.in_api(view.name)
             ):
