@@ -53,9 +53,8 @@ class Workspace:
         self.progress("starting PostgreSQL")
         self._engine = self._make_engine()
         if isinstance(self._engine, LocalEngine):
-            given = self._migrations() if self._migrations is not None else None
             self._server, self._migration, self._template_entry = start_from_cache(
-                self._engine, self.config, self.progress, given)
+                self._engine, self.config, self.progress, self._migrations)
         else:
             self._server = self._engine.start()
         self.timings["engine_s"] = time.perf_counter() - started

@@ -170,14 +170,16 @@ def entry_for(binaries: PgBinaries, config: Config, given: list[MigrationFile] |
 
 
 def start_from_cache(engine: LocalEngine, config: Config, progress: Callable[[str], None],
-                     given: list[MigrationFile] | None = None) -> tuple[Server, MigrationResult | None, TemplateEntry | None]:
+                     discover: Callable[[], list[MigrationFile]] | None = None,
+                     ) -> tuple[Server, MigrationResult | None, TemplateEntry | None]:
     """Boot the engine, from the cached migrated template when there is one for exactly these inputs.
 
     Returns the server, the cached migrate run (None on a miss) and the entry to store a new run in
-    (None when the cache is off)."""
+    (None when the cache is off). `discover`: the run context's migrations, when it has them."""
     if not enabled():
         return engine.start(), None, None
-    engine.binaries = engine.binaries or find_binaries(engine.pg_bin)
+    engine.binaries = engine.binaries or find_binaries(engine.pg_bin)  # no server binaries: said first
+    given = discover() if discover is not None else None
     entry = entry_for(engine.binaries, config, given)
     cached = entry.load(config, given) if entry.exists() else None
     if cached is None:
