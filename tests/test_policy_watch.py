@@ -82,7 +82,7 @@ def test_the_watch_leaves_nothing_in_the_template(pg_server: Server, make_projec
     result = run_migrate(pg_server, load_config(root))
     assert result.template is not None
     with pg_server.connect(result.template) as conn:
-        left = conn.execute("select evtname from pg_event_trigger union all "
+        left = conn.execute("select evtname from pg_event_trigger where evtname like 'harness%' union all "
                             "select nspname from pg_namespace where nspname like 'harness%'").fetchall()
     pg_server.drop_database(result.template)
     assert left == []
