@@ -3,9 +3,6 @@
 `pglast.parse_sql` validates every attribute through `Node.__setattr__`, which costs most of the
 linter's time on a large history. The JSON parse is ~10x faster; this module builds the same
 nodes from it (a test checks the trees are equal) by setting slots without validation.
-
-One known difference: libpg_query 15's JSON writes a negative `Integer` (`-1`, array bounds) as `{}`,
-so it comes back as 0. No rule reads integer constants.
 """
 
 from __future__ import annotations
@@ -49,12 +46,14 @@ def _spans(sql: str, raws: list[dict[str, Any]]) -> list[tuple[int, int]]:
 
 
 def _characters(encoded: bytes, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """libpg_query's byte offsets as character offsets."""
-
-    def chars(offset: int) -> int:
-        return len(encoded[:offset].decode("utf-8", errors="replace"))
-
-    return [(chars(start), chars(start + length) - chars(start) if length else 0) for start, length in spans]
+    """libpg_query's byte offsets as character offsets, in one pass over the text (statement
+    boundaries fall between characters, so each slice between two of them decodes on its own)."""
+    chars = {0: 0}
+    previous = 0
+    for offset in sorted({offset for start, length in spans for offset in (start, start + length)}):
+        chars[offset] = chars[previous] + len(encoded[previous:offset].decode("utf-8", errors="replace"))
+        previous = offset
+    return [(chars[start], chars[start + length] - chars[start] if length else 0) for start, length in spans]
 
 
 def parse_statements(sql: str) -> tuple[ast.Node, ...]:
