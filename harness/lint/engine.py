@@ -22,7 +22,7 @@ def lint_sources(
     sources: Sequence[SourceFile], api_schemas: Iterable[str] = ("public",), only: set[str] | None = None
 ) -> list[Finding]:
     """Lint files in the given (version) order; report findings for `only` files when given."""
-    ctx = LintContext(SchemaModel(), frozenset(api_schemas))
+    ctx = LintContext(SchemaModel(), frozenset(api_schemas), reviewed=None if only is None else frozenset(only))
     rules = [rule(ctx) for rule in RULES]
     parsed: list[ParsedFile] = []
     hits: list[Hit] = []

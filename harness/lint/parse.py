@@ -105,6 +105,16 @@ class _Builder:
     def _note(self, rule: str, line: int, message: str, anchor: int | None = None) -> None:
         self.parsed.notes.append(Note(rule, line, message, anchor_line=anchor))
 
+    def _not_analysed(self, stmt: Statement, what: str, exc: ParseError) -> None:
+        """A syntax error in a plpgsql body is a `parse-error`. Any other complaint comes from checks
+        libpg_query's plpgsql parser makes without a catalog, which reject bodies PostgreSQL accepts
+        (a field of a %ROWTYPE variable, ...): the server is the authority there, so it is `info`."""
+        message = str(exc.args[0])
+        if message.startswith("syntax error"):
+            self._note("parse-error", stmt.line, f"{what} body is not valid plpgsql: {message}")
+        else:
+            self._note("body-not-analysed", stmt.line, f"body not analysed: {what} body: {message}")
+
     def _open_do(self, stmt: Statement) -> None:
         language = option(stmt.node.args, "language")
         body = option(stmt.node.args, "as")
@@ -113,7 +123,7 @@ class _Builder:
         try:
             found = plpgsql.fragments(stmt.text)
         except ParseError as exc:
-            self._note("parse-error", stmt.line, f"DO block is not valid plpgsql: {exc.args[0]}")
+            self._not_analysed(stmt, "DO block", exc)
             return
         base = _body_line(stmt, body.arg.sval)
         for fragment in found:
@@ -181,7 +191,7 @@ class _Builder:
             try:
                 found = plpgsql.fragments(stmt.text)
             except ParseError as exc:
-                self._note("parse-error", stmt.line, f"body of function is not valid plpgsql: {exc.args[0]}")
+                self._not_analysed(stmt, "function", exc)
                 return fallback
             return fragment_facts(((f.query, f.mode) for f in found), key)
         return fallback

@@ -31,6 +31,14 @@ create index if not exists members_org_id_idx on public.members (org_id);
 create index if not exists members_user_id_idx on public.members (user_id);
 """
 
+# A project's shipped state for change-set tests: tables the change files did not create.
+SHIPPED = """
+create table if not exists public.profiles (id uuid primary key, nickname text, age int);
+alter table public.profiles enable row level security;
+create table if not exists private.audit_log (id bigint primary key, note text);
+create or replace view public.profile_names with (security_invoker = true) as select nickname from public.profiles;
+"""
+
 
 def history(*files: str) -> list[SourceFile]:
     """SQL strings as migration files supabase/migrations/2024010100000<i>_m<i>.sql."""
@@ -40,6 +48,7 @@ def history(*files: str) -> list[SourceFile]:
 class Linter:
     ORGS = ORGS
     MEMBERS = MEMBERS
+    SHIPPED = SHIPPED
 
     def run(self, *files: str, api_schemas: Iterable[str] = ("public",)) -> list[Finding]:
         return lint_sources(history(*files), api_schemas)
@@ -47,6 +56,12 @@ class Linter:
     def rule(self, rule: str, *files: str) -> list[Finding]:
         """The findings of one rule."""
         return [f for f in self.run(*files) if f.rule == rule]
+
+    def review(self, rule: str, *changes: str) -> list[Finding]:
+        """The findings of one rule for the `changes` files, with SHIPPED as the migration before them."""
+        sources = history(SHIPPED, *changes)
+        only = {source.file for source in sources[1:]}
+        return [f for f in lint_sources(sources, ("public",), only) if f.rule == rule]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pglast
 import pytest
-from pglast import ast
 
 from harness.sql import fastparse
 

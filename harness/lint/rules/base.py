@@ -6,10 +6,13 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable
 
+from pglast import ast
+
 from harness.findings import Severity
 from harness.lint.model import SchemaModel
 from harness.lint.policies import PolicyStatement, policy_of
 from harness.lint.statement import Statement
+from harness.sql.nodes import relation_name
 
 
 @dataclass
@@ -19,9 +22,27 @@ class LintContext:
     model: SchemaModel
     api_schemas: frozenset[str]
     file: str = ""
+    reviewed: frozenset[str] | None = None  # the files under review (the change set); None: every file
 
     def in_api(self, name: str) -> bool:
         return name.split(".", 1)[0] in self.api_schemas
+
+    def under_review(self, file: str) -> bool:
+        return self.reviewed is None or file in self.reviewed
+
+    def existed_before(self, table: str, must_exist: bool = True) -> bool:
+        """Whether `table` exists before the files under review, so breaking changes and lock hazards
+        on it matter: the one place rules ask "did the change set create this table?".
+
+        A table a shipped migration created, or no migration at all (auth.users, a table made in the
+        dashboard), existed before; one a file under review created did not (with the whole history
+        under review, that is every table a migration created). A table the model has never seen
+        existed when the statement requires it (`must_exist`: an ALTER without IF EXISTS).
+        """
+        relation = self.model.relations.get(table)
+        if relation is None:
+            return must_exist
+        return relation.created_by is None or not self.under_review(relation.created_by)
 
     def command_of(self, policy: PolicyStatement) -> str:
         """The command of a policy; ALTER POLICY cannot change it, so the model knows."""
@@ -89,4 +110,20 @@ class PolicyRule(Rule):
         return () if policy is None else self.policy(stmt, policy)
 
     def policy(self, stmt: Statement, policy: PolicyStatement) -> Iterable[Hit]:
+        return ()
+
+
+class ExistingTableRule(Rule):
+    """A rule about ALTER TABLE commands on a table that existed before the change set: override `command`."""
+
+    def statement(self, stmt: Statement) -> Iterable[Hit]:
+        node = stmt.node
+        if not isinstance(node, ast.AlterTableStmt):
+            return ()
+        table = relation_name(node.relation)
+        if not self.ctx.existed_before(table, must_exist=not node.missing_ok):
+            return ()
+        return [hit for cmd in node.cmds or () for hit in self.command(stmt, table, cmd)]
+
+    def command(self, stmt: Statement, table: str, cmd: ast.AlterTableCmd) -> Iterable[Hit]:
         return ()

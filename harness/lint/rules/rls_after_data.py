@@ -1,11 +1,12 @@
 """Rows are inserted into a table before row level security is enabled on it.
 
 Catches INSERT, COPY FROM, CREATE TABLE AS and SELECT INTO into a table whose RLS is still off, when
-RLS is enabled on it later (in the same migration or a later one).
+RLS is enabled on it in a later migration. Within one file it is fine: the Supabase CLI applies each
+file in one transaction, so no other session ever sees the rows before RLS is on.
 
-Why it matters: until RLS is on, those rows are open to every role the table is granted to, and a
-migration split or reordered later (or a failed deploy between the two) leaves them exposed. Enable
-RLS right after CREATE TABLE, before any data goes in.
+Why it matters: between the two migrations those rows are open to every role the table is granted
+to, and a failed deploy between them leaves them exposed. Enable RLS in the migration that fills
+the table, before or after the rows go in.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ class RlsAfterData(Rule):
         elif isinstance(node, ast.AlterTableStmt):
             table = relation_name(node.relation)
             enabled = any(cmd.subtype == AlterTableType.AT_EnableRowSecurity for cmd in node.cmds or ())
-            if enabled and table in self.filled:
-                first = self.filled.pop(table)
+            first = self.filled.pop(table, None) if enabled else None
+            if first is not None and first.file != stmt.file:  # one file is one transaction
                 yield self.hit(
                     first,
                     f"rows go into {table} here, before row level security is enabled on it ({stmt.file}:{stmt.line})",

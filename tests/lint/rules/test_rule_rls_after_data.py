@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 
-def test_insert_before_enable(linter):
+def test_insert_before_enable_in_the_same_file_is_one_transaction(linter):
     sql = """create table if not exists public.kinds (code text primary key);
 insert into public.kinds values ('a') on conflict do nothing;
 alter table public.kinds enable row level security;"""
-    [finding] = linter.rule("rls-after-data", sql)
-    assert finding.line == 2 and finding.table == "public.kinds"
-    assert finding.evidence["enabled_at"].endswith("_m1.sql:3")
+    assert linter.rule("rls-after-data", sql) == []
 
 
 def test_enable_in_a_later_migration(linter):
@@ -17,7 +15,8 @@ def test_enable_in_a_later_migration(linter):
 insert into public.kinds values ('a') on conflict do nothing;"""
     second = "alter table public.kinds enable row level security;"
     [finding] = linter.rule("rls-after-data", first, second)
-    assert finding.file.endswith("_m1.sql")
+    assert finding.file.endswith("_m1.sql") and finding.line == 2 and finding.table == "public.kinds"
+    assert finding.evidence["enabled_at"].endswith("_m2.sql:1")
 
 
 def test_insert_after_enable(linter):
@@ -28,6 +27,6 @@ insert into public.kinds values ('a') on conflict do nothing;"""
 
 
 def test_create_table_as_fills_the_table(linter):
-    sql = """create table if not exists public.copy as select 1 as id;
-alter table public.copy enable row level security;"""
-    assert len(linter.rule("rls-after-data", sql)) == 1
+    first = "create table if not exists public.copy as select 1 as id;"
+    second = "alter table public.copy enable row level security;"
+    assert len(linter.rule("rls-after-data", first, second)) == 1

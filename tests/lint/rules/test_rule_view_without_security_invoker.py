@@ -44,3 +44,19 @@ def test_views_outside_api_schemas(linter):
         )
         == []
     )
+
+
+def test_fixed_by_a_later_migration(linter):
+    created = PROTECTED + "create or replace view public.all_notes as select * from public.notes;"
+    fixed = "alter view public.all_notes set (security_invoker = true);"
+    assert linter.rule("view-without-security-invoker", created, fixed) == []
+
+
+def test_turned_off_later_is_seen_where_it_happens(linter):
+    created = (
+        PROTECTED
+        + "create or replace view public.all_notes with (security_invoker = on) as select * from public.notes;"
+    )
+    turned_off = "-- back to owner's rights\nalter view public.all_notes set (security_invoker = false);"
+    [finding] = linter.rule("view-without-security-invoker", created, turned_off)
+    assert finding.file.endswith("_m2.sql") and finding.line == 2 and finding.severity == Severity.ERROR
