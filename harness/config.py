@@ -16,6 +16,7 @@ from typing import Any
 from harness.findings import OPERATIONS, HarnessError
 
 SCOPES = ("none", "own", "tenant", "all")
+QUALIFIED = r"[A-Za-z_][\w$]*\.[A-Za-z_][\w$]*"
 BUILTIN_PERSONAS = ("anon", "authenticated")
 
 DEFAULT_TENANT = "insert into public.organisations (id, name) values ('{tenant}', 'Tenant {tenant}')"
@@ -79,6 +80,32 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class FunctionSpec:
+    """An RPC function the API exposes: how a persona calls it, and whose data a call may return."""
+
+    name: str  # schema-qualified, without arguments
+    call: str  # SQL with {target_tenant} and {target_user}
+    owner: str | None  # the returned rows' column naming the member they belong to
+    tenant: str | None  # the returned rows' column naming their tenant
+    access: dict[str, str]  # persona -> scope of `execute`; missing = "none"
+
+    def scope(self, persona: str, operation: str = "execute") -> str:
+        return self.access.get(persona, "none")
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    """A storage bucket: where a member keeps objects, and who may do what with them."""
+
+    name: str  # the bucket id
+    path: str  # object name template with {tenant}, {user}, {name}
+    access: dict[str, dict[str, str]]  # persona -> operation -> scope (resolved like tables)
+
+    def scope(self, persona: str, operation: str) -> str:
+        return self.access.get(persona, {}).get(operation, "none")
+
+
+@dataclass(frozen=True)
 class ExplainTarget:
     name: str
     persona: str  # a persona name or "service_role"
@@ -96,6 +123,13 @@ class Config:
     tenancy: Tenancy
     tables: dict[str, TableSpec] = field(default_factory=dict)
     explain: tuple[ExplainTarget, ...] = ()
+    functions: dict[str, FunctionSpec] = field(default_factory=dict)
+    buckets: dict[str, BucketSpec] = field(default_factory=dict)
+
+    @property
+    def audited(self) -> bool:
+        """The access spec covers something the audit must probe (a world is needed)."""
+        return bool(self.tables or self.functions or self.buckets)
 
     @property
     def root(self) -> Path:
@@ -192,7 +226,7 @@ class _Reader:
             self.fail(f"expected a list of non-empty strings, found {value!r}", key)
         return tuple(value)
 
-    def table(self, key: str) -> "_Reader":
+    def table(self, key: str) -> _Reader:
         inner = f"{self.where}.{key}" if self.where else key
         return _Reader(self.source, self.data.get(key, {}), inner)
 
@@ -220,7 +254,7 @@ def _line_of(source: Path | None, key: str) -> int | None:
 
 def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Config:
     top = _Reader(source, data, "")
-    top.only(("project", "tenancy", "tables", "explain"))
+    top.only(("project", "tenancy", "tables", "functions", "buckets", "explain"))
     project = _parse_project(root, top.table("project"))
     tenancy = _parse_tenancy(top.table("tenancy"))
     personas = tenancy.personas
@@ -229,6 +263,11 @@ def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Confi
         name: _parse_table(name, tables_reader.table(name), personas)
         for name in tables_reader.data
     }
+    functions_reader = top.table("functions")
+    functions = {name: _parse_function(name, functions_reader.table(name), personas)
+                 for name in functions_reader.data}
+    buckets_reader = top.table("buckets")
+    buckets = {name: _parse_bucket(name, buckets_reader.table(name), personas) for name in buckets_reader.data}
     explain_raw = data.get("explain", [])
     if not isinstance(explain_raw, list):
         top.fail("expected an array of tables ([[explain]])", "explain")
@@ -240,7 +279,8 @@ def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Confi
     for name in names:
         if names.count(name) > 1:
             top.fail(f"two [[explain]] targets are named {name!r}; names must be unique", "explain")
-    return Config(source=source, project=project, tenancy=tenancy, tables=tables, explain=targets)
+    return Config(source=source, project=project, tenancy=tenancy, tables=tables, explain=targets,
+                  functions=functions, buckets=buckets)
 
 
 def _parse_project(root: Path, r: _Reader) -> ProjectSettings:
@@ -284,21 +324,19 @@ def _parse_tenancy(r: _Reader) -> Tenancy:
     )
 
 
-def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
-    if not re.fullmatch(r"[A-Za-z_][\w$]*\.[A-Za-z_][\w$]*", name):
-        r.fail("table names must be schema-qualified, like \"public.things\"")
-    r.only(("row", "owner", "tenant", "key", "access"))
-    access_reader = r.table("access")
+def _parse_access(access_reader: _Reader, personas: tuple[str, ...],
+                  operations: tuple[str, ...] = OPERATIONS) -> dict[str, dict[str, str]]:
+    """persona -> operation -> scope; operation keys beat "all"."""
     access: dict[str, dict[str, str]] = {}
-    for persona, ops in access_reader.data.items():
+    for persona in access_reader.data:
         if persona not in personas:
             access_reader.fail(
                 f"unknown persona (expected one of: {', '.join(personas)})", persona
             )
         ops_reader = access_reader.table(persona)
-        ops_reader.only((*OPERATIONS, "all"))
+        ops_reader.only((*operations, "all"))
         resolved: dict[str, str] = {}
-        for op in ("all", *OPERATIONS):
+        for op in ("all", *operations):
             scope = ops_reader.text(op, None)
             if scope is None:
                 continue
@@ -306,10 +344,19 @@ def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
                 ops_reader.fail(f"expected one of {', '.join(SCOPES)}, found {scope!r} (own*, tenant*, all*: at "
                                 "most that scope, maybe part of it)", op)
             if op == "all":
-                resolved.update({o: scope for o in OPERATIONS})
+                resolved.update({o: scope for o in operations})
             else:
                 resolved[op] = scope
         access[persona] = resolved
+    return access
+
+
+def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
+    if not re.fullmatch(QUALIFIED, name):
+        r.fail("table names must be schema-qualified, like \"public.things\"")
+    r.only(("row", "owner", "tenant", "key", "access"))
+    access_reader = r.table("access")
+    access = _parse_access(access_reader, personas)
     owner = r.text("owner", None)
     tenant = r.text("tenant", None)
     for persona, ops in access.items():
@@ -325,6 +372,39 @@ def _parse_table(name: str, r: _Reader, personas: tuple[str, ...]) -> TableSpec:
         key=r.text("key", None),
         access=access,
     )
+
+
+def _parse_function(name: str, r: _Reader, personas: tuple[str, ...]) -> FunctionSpec:
+    if not re.fullmatch(QUALIFIED, name):
+        r.fail("function names must be schema-qualified and without arguments, like \"public.list_members\"")
+    r.only(("call", "owner", "tenant", "access"))
+    call = r.text("call", None)
+    if not call:
+        r.fail("needs `call`: the SQL that calls it, like \"select * from "
+               f"{name}('{{target_tenant}}')\" ({{target_tenant}} and {{target_user}} are filled in)", "call")
+    access_reader = r.table("access")
+    resolved = _parse_access(access_reader, personas, ("execute",))
+    owner, tenant = r.text("owner", None), r.text("tenant", None)
+    for persona, ops in resolved.items():
+        if ops.get("execute") == "own" and not owner:
+            access_reader.fail("scope \"own\" needs `owner`: the returned rows' column naming their member", persona)
+    return FunctionSpec(name=name, call=call or "", owner=owner, tenant=tenant,
+                        access={p: ops["execute"] for p, ops in resolved.items() if "execute" in ops})
+
+
+def _parse_bucket(name: str, r: _Reader, personas: tuple[str, ...]) -> BucketSpec:
+    if not re.fullmatch(r"[\w.\-]+", name):
+        r.fail("bucket ids are letters, digits, '_', '-' and '.'")
+    r.only(("path", "access"))
+    path = r.text("path", "{tenant}/{user}/{name}") or ""
+    if "{name}" not in path or not ("{tenant}" in path or "{user}" in path):
+        r.fail(f"expected a path template with {{name}} and {{tenant}} and/or {{user}}, found {path!r}", "path")
+    access_reader = r.table("access")
+    access = _parse_access(access_reader, personas)
+    for persona, ops in access.items():
+        if "own" in ops.values() and "{user}" not in path:
+            access_reader.fail("scope \"own\" needs {user} in the bucket's path", persona)
+    return BucketSpec(name=name, path=path, access=access)
 
 
 def _parse_explain(r: _Reader, personas: tuple[str, ...], root: Path) -> ExplainTarget:

@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 CHECKS = ("migrate", "lint", "test", "audit", "catalog", "explain")
 OPERATIONS = ("select", "insert", "update", "delete")
+FINDING_OPERATIONS = (*OPERATIONS, "execute")  # execute: an RPC function (CONTRACT.md §2)
 
 
 class ExitCode(enum.IntEnum):
@@ -58,7 +59,7 @@ class Finding:
             raise ValueError(f"unknown check {self.check!r}")
         if not isinstance(self.severity, Severity):
             object.__setattr__(self, "severity", Severity(self.severity))
-        if self.operation is not None and self.operation not in OPERATIONS:
+        if self.operation is not None and self.operation not in FINDING_OPERATIONS:
             raise ValueError(f"unknown operation {self.operation!r}")
         if self.table is not None and "." not in self.table:
             raise ValueError(f"table {self.table!r} must be schema-qualified")

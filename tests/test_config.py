@@ -63,6 +63,16 @@ peer_mentor = { select = "own" }
         ("[[explain]]\nname = 'q'\nquery = 'select 1'\nas = 'nobody'\n", r"unknown persona 'nobody'"),
         ("[[explain]]\nquery = 'select 1'\n", r"needs a name"),
         ("[project\n", r"not valid TOML"),
+        ("[functions.\"public.f\".access]\ncoordinator = { execute = 'tenant' }\n", r"\[functions.public.f.call\] needs `call`"),
+        ("[functions.\"f\"]\ncall = 'select 1'\n", r"schema-qualified and without arguments"),
+        ("[functions.\"public.f\"]\ncall = 'select 1'\n[functions.\"public.f\".access]\npeer_mentor = { select = 'own' }\n",
+         r"\[functions.public.f.access.peer_mentor.select\] unknown key \(expected one of: execute, all\)"),
+        ("[functions.\"public.f\"]\ncall = 'select 1'\n[functions.\"public.f\".access]\npeer_mentor = { execute = 'own' }\n",
+         r"scope \"own\" needs `owner`"),
+        ("[buckets.\"scans\"]\npath = '{tenant}/scan.pdf'\n", r"\[buckets.scans.path\] expected a path template with \{name\}"),
+        ("[buckets.\"scans\"]\npath = '{tenant}/{name}'\n[buckets.\"scans\".access]\npeer_mentor = { select = 'own' }\n",
+         r"needs \{user\} in the bucket's path"),
+        ("[buckets.\"scans\".access]\npeer_mentor = { execute = 'own' }\n", r"unknown key"),
     ],
 )
 def test_mistakes_name_the_key_and_what_was_expected(tmp_path: Path, text: str, message: str) -> None:
@@ -79,6 +89,31 @@ def test_missing_project_folder(tmp_path: Path) -> None:
 def test_the_subjects_configuration_is_valid() -> None:
     config = load_config(REPO)
     assert "public.peer_mentor_certifications" in config.tables
+    assert config.functions["public.get_organisation_members"].scope("coordinator") == "tenant"
+    assert config.buckets["certificate-scans"].scope("org_admin", "delete") == "tenant"
+
+
+def test_functions_and_buckets_are_read(tmp_path: Path) -> None:
+    _write(tmp_path, """
+[functions."public.members"]
+call = "select * from public.members('{target_tenant}')"
+tenant = "organisation_id"
+[functions."public.members".access]
+coordinator = { execute = "tenant" }
+org_admin = { all = "all" }
+
+[buckets."scans"]
+[buckets."scans".access]
+peer_mentor = { select = "own", insert = "own" }
+org_admin = { all = "tenant", delete = "none" }
+""")
+    config = load_config(tmp_path)
+    members = config.functions["public.members"]
+    assert (members.scope("coordinator"), members.scope("org_admin"), members.scope("anon")) == ("tenant", "all", "none")
+    scans = config.buckets["scans"]
+    assert scans.path == "{tenant}/{user}/{name}"
+    assert scans.scope("org_admin", "update") == "tenant" and scans.scope("org_admin", "delete") == "none"
+    assert config.audited
 
 
 def test_explain_seed_can_live_in_a_file(tmp_path: Path) -> None:

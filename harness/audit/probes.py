@@ -10,8 +10,9 @@ any client that sends a write which reads no column. INSERT probes never use RET
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
@@ -57,13 +58,21 @@ class ProbeRun:
         return self._index.get((table, kind), [])
 
 
-def run_batch(conn: psycopg.Connection, actor: Actor, probes: list[Probe], pre_request: str | None = None) -> list[Outcome]:
+class Payload(Protocol):
+    def payload(self) -> dict[str, str]: ...
+
+
+def run_batch(conn: psycopg.Connection, actor: Actor, probes: Sequence[Payload], pre_request: str | None = None,
+              settings: dict[str, str] | None = None) -> list[Outcome]:
     """One round trip; every probe in its own rolled-back subtransaction (and the call rolled back),
-    each after the project's db-pre-request function as PostgREST calls it."""
+    each after the project's db-pre-request function as PostgREST calls it. `settings`: configuration
+    parameters set for the batch first (as a client such as the storage API sets them)."""
     if not probes:
         return []
     call = pre_request_call(pre_request) if pre_request else None
     with conn.transaction(force_rollback=True):
+        for name, value in (settings or {}).items():
+            conn.execute("select set_config(%s, %s, true)", [name, value])
         row = conn.execute(
             "select harness_audit.run(%s, %s, %s, %s)",
             [actor.db_role, json.dumps(actor.claims, sort_keys=True), Jsonb([p.payload() for p in probes]), call],

@@ -12,8 +12,10 @@ from typing import Any
 
 import psycopg
 
+from harness.audit import surfaces as S
 from harness.audit.catalog_facts import api_tables, read_policies, read_table_facts
 from harness.audit.compare import compare_run
+from harness.audit.functions import uncovered_functions
 from harness.audit.matrix import build_matrices
 from harness.audit.model import Actor
 from harness.audit.plan import ViewTarget, first_batch, second_batch
@@ -49,7 +51,9 @@ def audit_database(connect: Connect, config: Config, progress: Progress, *, in_p
     project_wide = shard is None or shard.first
     if shard is not None:
         config = dataclasses.replace(config, tables={n: config.tables[n] for n in shard.by_key(list(config.tables), str)})
-    if not config.tables:
+        if not shard.first:  # functions and buckets are the first part's
+            config = dataclasses.replace(config, functions={}, buckets={})
+    if not config.audited:
         result = _catalog_only(connect, whole, started) if project_wide else AuditResult([], _nothing_probed(started))
         if whole.tables:  # the spec's tables are other parts' work
             result.findings = [f for f in result.findings if f.rule != "not-covered" or f.table not in whole.tables]
@@ -64,23 +68,29 @@ def audit_database(connect: Connect, config: Config, progress: Progress, *, in_p
         if in_place:
             with conn.transaction(force_rollback=True):
                 world = build_world(conn, config, facts, progress)
+                surfaces = S.prepare(conn, config, world)
                 timings["world_s"] = time.perf_counter() - mark
                 views = view_targets(conn, config, world)
                 book = Statements(world)
                 runs = [probe_actor(conn, config, book, actor, views) for actor in world.actors]
+                more, surface_details = S.probe(conn, config, world, surfaces)
         else:
             with conn.transaction():
                 world = build_world(conn, config, facts, progress)
+                surfaces = S.prepare(conn, config, world)
             timings["world_s"] = time.perf_counter() - mark
             # The catalog rules only read; the probes only write rows: they run side by side (the
             # world's objects live in harness_audit or are triggers, which no rule looks at).
             catalog = side.submit(_catalog, connect, config) if project_wide else None
             views = view_targets(conn, config, world)
             runs = _probe_in_parallel(connect, conn, config, world, views, workers, progress)
+            more, surface_details = S.probe(conn, config, world, surfaces, connect if workers > 1 else None)
             findings = catalog.result() if catalog is not None else []
         timings["probe_s"] = time.perf_counter() - mark - timings["world_s"]
     cells = [cell for run in runs for cell in compare_run(config, world, run, views)]
-    findings += cell_findings(cells, policies)
+    if not project_wide:  # SECURITY DEFINER functions without a spec are the first part's to report
+        more = [f for f in more if f.rule != "not-covered"]
+    findings += cell_findings(cells, policies) + more
     findings += [_not_covered(t) for t in uncovered]
     findings += _not_probed(config, world)
     timings["audit_s"] = time.perf_counter() - started
@@ -90,6 +100,7 @@ def audit_database(connect: Connect, config: Config, progress: Progress, *, in_p
         "views": [{"view": v.view, "reads": v.base, "security_invoker": v.invoker,
                    "matched_by": list(v.columns)} for v in views],
         "not_covered": uncovered,
+        **surface_details,
         "timings": {k: round(v, 4) for k, v in timings.items()},
     }
     if shard is not None:
@@ -105,7 +116,7 @@ def _nothing_probed(started: float) -> dict[str, Any]:
 def _catalog_only(connect: Connect, config: Config, started: float) -> AuditResult:
     """No table has an access spec: no world to build, only the catalog rules and what is uncovered."""
     with connect() as conn:
-        findings = _catalog(lambda: conn, config, close=False)
+        findings = _catalog(lambda: conn, config, close=False) + uncovered_functions(conn, config)
         uncovered = api_tables(conn, config)
     details = {"world": None, "tables": [], "views": [], "not_covered": uncovered,
                "timings": {"audit_s": round(time.perf_counter() - started, 4)}}
