@@ -221,12 +221,18 @@ def matrix(config: Config, cells: list[FunctionCell]) -> list[dict[str, Any]]:
             rows.setdefault(label, []).append(cell)
         result.append({"function": name, "operations": ["execute"], "rows": [
             {"persona": label, "actors": sorted(c.actor.label for c in group),
-             "cells": {"execute": {"spec": group[0].spec,
-                                   "status": min((c.status for c in group), key=("leak", "denied", "ok").index),
-                                   "leaks": sum(len(c.leaks) for c in group),
-                                   "denials": sum(len(c.denials) for c in group)}}}
+             "cells": {"execute": _cell(group)}}
             for label, group in rows.items()]})
     return result
+
+
+def _cell(group: list[FunctionCell]) -> dict[str, Any]:
+    """Shaped like a table cell (matrix.py): `observed` says "more" or "less" than the spec."""
+    status = min((c.status for c in group), key=("leak", "denied", "ok").index)
+    spec = group[0].spec
+    observed = {"leak": "more", "denied": "less"}.get(status, spec)
+    return {"spec": spec, "observed": observed, "partial": False, "status": status, "moved": False,
+            "leaks": sum(len(c.leaks) for c in group), "denials": sum(len(c.denials) for c in group), "errors": 0}
 
 
 def _leak(group: list[FunctionCell]) -> list[Finding]:

@@ -10,6 +10,9 @@ no timestamps). Layout, relative to the output folder:
     _setup/world.psql                   builds the two-tenant world; every suite includes it
     rls_enabled.test.sql                row level security on every table of the API schemas
     <schema>.<table>.test.sql           one per table of the access spec
+    _setup/harness_surfaces.psql        the probes of RPC functions and buckets (static)
+    rpc.<schema>.<function>.test.sql    one per function of the access spec (harness/emit/surfaces.py)
+    bucket.<name>.test.sql              one per bucket of the access spec
 
 Include files end in `.psql` in a `_setup` folder: no runner takes them for suites.
 """
@@ -20,6 +23,7 @@ from importlib import resources
 
 from harness.config import Config
 from harness.emit.matrix import TableMatrix, quote, table_matrix
+from harness.emit.surfaces import surface_files
 from harness.emit.world import (
     FRESH_TENANT,
     FRESH_USER,
@@ -62,6 +66,7 @@ def emit_files(config: Config) -> dict[str, str]:
     }
     for table in config.tables:
         files[suite_name(table)] = _suite(config, table_matrix(emit, table))
+    files.update(surface_files(emit, header(config), WORLD_FILE))
     return files
 
 

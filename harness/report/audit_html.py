@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from harness.findings import Finding, count_by_severity
-from harness.report.audit_text import world_summary
+from harness.report.audit_text import surface_matrices, world_summary
 from harness.report.model import Report
 
 STYLE = """
@@ -57,6 +57,11 @@ def render_audit_html(report: Report) -> str:
                      "where it differs from the spec, the spec follows. * only part of that scope; "
                      "+move: rows can be moved out of scope.</p>")
         parts.extend(_matrix(m) for m in details.get("tables", []))
+        for kind, heading in (("function", "RPC functions"), ("bucket", "Storage buckets")):
+            matrices = [m for m in surface_matrices(details) if m["kind"] == kind]
+            if matrices:
+                parts.append(f"<h2>{heading}</h2>")
+                parts.extend(_matrix(m) for m in matrices)
         if details.get("diff") is not None:
             parts.append(_diff(details["diff"]))
     parts.append("<h2>Findings</h2>")

@@ -27,7 +27,9 @@ def render_section(report: Report, console: Console, verbose: bool) -> None:
     console.print(f"[dim]{escape(world_summary(details))}[/]", highlight=False)
     for matrix in details["tables"]:
         console.print(grid(matrix))
-    if details["tables"]:
+    for matrix in surface_matrices(details):
+        console.print(grid(matrix))
+    if details["tables"] or details.get("functions") or details.get("buckets"):
         console.print(f"[dim]{LEGEND}[/]", highlight=False)
     if details.get("not_covered"):
         names = ", ".join(details["not_covered"])
@@ -61,6 +63,15 @@ def coverage_note(details: Any) -> str | None:
             "none in the access spec: harness init --record writes one)")
 
 
+def surface_matrices(details: dict[str, Any]) -> list[dict[str, Any]]:
+    """The RPC functions' and the buckets' matrices, titled for the grids (functions: one `execute`
+    column, "more"/"less" than the spec; buckets: storage.objects rows at the bucket's path)."""
+    matrices = [{**m, "table": f"rpc {m['function']}", "kind": "function"} for m in details.get("functions", [])]
+    matrices += [{**m, "table": f"bucket {m['bucket']} (storage.objects at {m['path']}, {m['objects']} objects)",
+                  "kind": "bucket"} for m in details.get("buckets", [])]
+    return matrices
+
+
 def world_summary(details: dict[str, Any]) -> str:
     world = details["world"]
     if world is None:
@@ -68,8 +79,9 @@ def world_summary(details: dict[str, Any]) -> str:
     tables = [m for m in details["tables"] if m["kind"] == "table"]
     views = [m for m in details["tables"] if m["kind"] == "view"]
     both = "with members of both tenants" if world["multi_membership"] else "one tenant per member"
+    surfaces = "".join(f", {len(details[k])} {k}" for k in ("functions", "buckets") if details.get(k))
     return (f"{len(world['tenants'])} tenants, {len(world['actors'])} actors ({both}), {len(tables)} tables, "
-            f"{len(views)} views, {world['probes']} probes, each rolled back")
+            f"{len(views)} views{surfaces}, {world['probes']} probes, each rolled back")
 
 
 def grid(matrix: dict[str, Any]) -> Table:

@@ -7,7 +7,12 @@ from __future__ import annotations
 import pytest
 from audit_support import audit_project, gate_failures, matching, schema, write_project
 
+from rich.console import Console
+
 from harness.audit import AuditResult
+from harness.report.audit_html import render_audit_html
+from harness.report.audit_text import render_section
+from harness.report.model import Report
 from harness.engine.server import Server
 from harness.findings import Finding
 
@@ -101,3 +106,16 @@ def test_details_carry_a_matrix_per_surface(result: AuditResult) -> None:
     assert statuses["coordinator"] == "leak"
 
 
+
+
+def test_reports_have_a_section_per_surface(result: AuditResult) -> None:
+    report = Report(command="audit", findings=list(result.findings), details={"audit": result.details})
+    page = render_audit_html(report)
+    assert "<h2>RPC functions</h2>" in page and "<h2>Storage buckets</h2>" in page
+    assert 'data-table="rpc public.f_colleagues"' in page
+    assert 'data-table="bucket b_bucket_only (storage.objects' in page
+    console = Console(record=True, width=200)
+    render_section(report, console, verbose=False)
+    text = console.export_text()
+    assert "rpc public.f_members_by_argument" in text and "bucket b_move_out" in text
+    assert "5 functions, 5 buckets" in text

@@ -10,7 +10,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent.parent
 OUT = Path("supabase/tests/database/harness")
-ASSERTION = re.compile(r"^select (is|lives_ok|throws_ok|pg_temp\.harness_cannot_move|tests\.rls_enabled)\(", re.MULTILINE)
+ASSERTION = re.compile(r"^select (is|ok|lives_ok|throws_ok|pg_temp\.harness_cannot_move(?:_object)?|tests\.rls_enabled)\(",
+                       re.MULTILINE)
 
 
 def run_harness(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

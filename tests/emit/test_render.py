@@ -28,8 +28,10 @@ def test_emitting_twice_writes_byte_identical_files() -> None:
 def test_one_suite_per_table_plus_rls_and_setup_includes_that_no_runner_takes_for_suites(tmp_path: Path) -> None:
     files = subject_files()
     assert sorted(files) == [
-        "_setup/harness_probes.psql", "_setup/supabase_test_helpers.psql", "_setup/world.psql",
-        "public.organisations.test.sql", CERTS, "public.users.test.sql", "rls_enabled.test.sql",
+        "_setup/harness_probes.psql", "_setup/harness_surfaces.psql", "_setup/supabase_test_helpers.psql",
+        "_setup/world.psql", "bucket.certificate-scans.test.sql", "public.organisations.test.sql", CERTS,
+        "public.users.test.sql", "rls_enabled.test.sql", "rpc.public.get_organisation_members.test.sql",
+        "rpc.public.get_user_organisation_id.test.sql", "rpc.public.get_user_role.test.sql",
     ]
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
