@@ -135,6 +135,8 @@ def measure(label: str, project: Path, repeat: int, target: float) -> None:
     print(f"{label}: median {median:.2f} s over {repeat} runs (min {min(wall):.2f}, max {max(wall):.2f}); "
           f"target < {target:.0f} s: {'met' if median < target else 'MISSED'}")
     print(f"  {len(audit['tables'])} matrices, {audit['world']['probes']} probes, {len(audit['world']['actors'])} actors; "
+          f"{len(audit.get('functions', []))} functions and {len(audit.get('buckets', []))} buckets, "
+          f"{audit.get('surface_probes', 0)} calls and storage probes; "
           f"inside the audit: {split}; findings failing the gate: {len(gate)}")
 
 

@@ -44,11 +44,14 @@ def probe(conn: psycopg.Connection, config: Config, world: World, surfaces: Surf
     """Every actor's calls and storage probes; the findings, and the matrices for the reports. With
     `connect` (the world is committed), a second connection probes half of the actors."""
     if not (config.functions or config.buckets):
-        return F.uncovered_functions(conn, config), {"functions": [], "buckets": []}
+        return F.uncovered_functions(conn, config), {"functions": [], "buckets": [], "surface_probes": 0}
     book = B.BucketStatements(world, surfaces.objects)
+
+    counted: list[int] = []
 
     def one(link: psycopg.Connection, actor: Actor) -> Judged:
         calls = F.plan_calls(config, world, actor)
+        counted.append(len(calls))
         cells = F.judge(config, world, surfaces.functions, actor, calls, F.run_calls(link, actor, calls, world.pre_request))
         probes = B.plan_probes(config, book, actor)
         if not probes:
@@ -57,6 +60,7 @@ def probe(conn: psycopg.Connection, config: Config, world: World, surfaces: Surf
         again = B.retries(book, probes, outcomes)
         if again:
             probes, outcomes = probes + again, outcomes + B.run_probes(link, actor, again, world.pre_request)
+        counted.append(len(probes))
         return cells, B.judge(config, book, ProbeRun(actor, probes, outcomes))
 
     if connect is None:
@@ -76,5 +80,5 @@ def probe(conn: psycopg.Connection, config: Config, world: World, surfaces: Surf
     findings = F.findings(function_cells) + (B.findings(config, conn, bucket_cells) if config.buckets else [])
     findings += F.uncovered_functions(conn, config)
     details = {"functions": F.matrix(config, function_cells),
-               "buckets": B.matrices(config, bucket_cells, surfaces.objects)}
+               "buckets": B.matrices(config, bucket_cells, surfaces.objects), "surface_probes": sum(counted)}
     return findings, details

@@ -29,7 +29,7 @@ def test_the_subject_has_mutants_of_every_operator_it_gives_a_chance() -> None:
         "drop-policy", "policy-true", "drop-with-check", "drop-conjunct", "auth-uid", "to-public", "select-to-all",
         "disable-rls", "drop-check-constraint", "drop-trigger", "drop-cascade", "drop-index", "change-default",
     }  # no restrictive policy in the subject
-    assert counts["drop-policy"] == 11 and counts["disable-rls"] == 3 and counts["drop-trigger"] == 3
+    assert counts["drop-policy"] == 15 and counts["disable-rls"] == 3 and counts["drop-trigger"] == 3
 
 
 def test_each_mutant_is_a_valid_file_that_differs_only_where_it_says() -> None:
