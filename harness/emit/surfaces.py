@@ -114,7 +114,7 @@ def _bucket_block(emit: EmitWorld, name: str, bucket: BucketSpec, actor: Actor) 
         if operation == "select":
             assertions += _uploads(emit, name, bucket, actor, who)
         if operation == "update":
-            assertions += _moves(emit, bucket, actor, who)
+            assertions += _moves(emit, bucket, actor, who) + _takeovers(bucket, spec, actor, who)
     scopes = ", ".join(f"{op} {bucket.scope(actor.persona, op)}" for op in ("select", "insert", "update", "delete"))
     return f"{who}: {scopes}", _switch(emit, actor), [a.replace(" row", " object") for a in assertions]
 
@@ -159,3 +159,21 @@ def _moves(emit: EmitWorld, bucket: BucketSpec, actor: Actor, who: str) -> list[
     return [f"select pg_temp.harness_cannot_move_object({quote(bucket.path)}, {quote(category)}, {quote(tenant)}, "
             f"{quote(member.label)},\n  {quote(f'{who} cannot move {words} into the folder of {member.label} of tenant {tenant}')});"
             for tenant, member in destinations]
+
+
+def _takeovers(bucket: BucketSpec, spec: TableSpec, actor: Actor, who: str) -> list[str]:
+    """No object outside its update scope can be renamed into its own folder: a sound WITH CHECK
+    refuses the unchanged object of a no-op update and would hide a USING that reaches it (the
+    audit's pulls)."""
+    scope = bucket.scope(actor.persona, "update")
+    if scope == "all" or not actor.tenants:
+        return []
+    found = []
+    for category in categories(spec, actor):
+        if category.token == "outside" or in_scope(scope, actor, category.owner, category.tenants):
+            continue
+        words = category.cannot.replace("rows", "objects").replace("row", "object")
+        found.append(f"select pg_temp.harness_cannot_move_object({quote(bucket.path)}, {quote(category.token)}, "
+                     f"{quote(actor.tenants[0])}, {quote(actor.label)},\n"
+                     f"  {quote(f'{who} cannot take over {words} (renamed into its own folder)')});")
+    return found

@@ -57,6 +57,7 @@ create policy "certificate-scans: upload own, staff their organisation's"
   );
 
 drop policy if exists "certificate-scans: replace own, staff their organisation's" on storage.objects;
+-- harness: equivalent drop-with-check the WITH CHECK repeats the USING, which PostgreSQL checks new rows with when there is no WITH CHECK
 create policy "certificate-scans: replace own, staff their organisation's"
   on storage.objects
   for update

@@ -3,7 +3,7 @@
 -- role's JWT, including an object of another bucket in the same folders, which these policies must
 -- never reach.
 begin;
-select plan(31);
+select plan(36);
 
 \ir _setup/certification_world.psql
 
@@ -68,6 +68,10 @@ select is(pg_temp.affected_rows('update storage.objects set version = ''v3'' whe
 select throws_ok(format('update storage.objects set name = %L where %s',
                         (select name from scans where label = 'b1') || '.moved', pg_temp.scan('a1')), '42501', null,
   'mentor_a1 cannot move their scan into a folder of org_b');
+select is(pg_temp.affected_rows($$ update storage.objects set version = 'v3' $$), 2,
+  'an update of mentor_a1 that reads no column reaches only their two scans');
+select throws_ok($$ update storage.objects set bucket_id = 'other-bucket' $$, '42501', null,
+  'mentor_a1 cannot move their scans into another bucket');
 select is(pg_temp.affected_rows('delete from storage.objects where ' || pg_temp.scan('a1')), 0,
   'mentor_a1 cannot remove their own scan');
 
@@ -103,8 +107,12 @@ select throws_ok(pg_temp.upload('certificate-scans', 'org_a', 'no_profile', 'cpr
 select tests.authenticate_as_anon();
 select lives_ok('select pg_temp.visible_scans()', 'anon may list (and gets nothing, without an error)');
 select is(pg_temp.visible_scans(), '{}'::text[], 'anon lists no scan');
-select throws_ok(pg_temp.upload('certificate-scans', 'org_a', 'mentor_a1', 'anon.pdf'), '42501', null,
-  'anon cannot upload');
+select throws_ok(pg_temp.upload('certificate-scans', 'org_a', 'mentor_a1', 'anon.pdf'), '42501',
+  'new row violates row-level security policy for table "objects"', 'anon cannot upload (no policy applies to anon)');
+select is(pg_temp.affected_rows('update storage.objects set version = ''v4'' where ' || pg_temp.scan('a1')), 0,
+  'anon cannot replace a scan (no policy applies to anon)');
+select is(pg_temp.affected_rows('delete from storage.objects where ' || pg_temp.scan('a1')), 0,
+  'anon cannot remove a scan (no policy applies to anon)');
 
 -- the member list RPC
 select tests.authenticate_as('mentor_a1');
@@ -123,6 +131,10 @@ select is((select array_agg(m.role order by m.role) from public.get_organisation
   array['coordinator', 'org_admin', 'peer_mentor'], 'org_admin_b lists the members of org_b with their roles');
 select is((select count(*)::int from public.get_organisation_members(pg_temp.fixture_id('org_a'))), 0,
   'org_admin_b lists no member of org_a');
+
+select tests.authenticate_as('org_admin_a');
+select is(pg_temp.affected_rows('delete from storage.objects'), 3,
+  'a removal of org_admin_a that reads no column reaches only the three scans left in org_a');
 
 select * from finish();
 rollback;

@@ -7,7 +7,7 @@
 -- use RETURNING, every probe is rolled back, and moves rename objects into folders out of scope.
 -- access: peer_mentor select own/insert own/update own, coordinator select tenant/insert tenant/update tenant, org_admin select tenant/insert tenant/update tenant/delete tenant
 begin;
-select plan(126);
+select plan(134);
 
 \ir _setup/world.psql
 \ir _setup/harness_surfaces.psql
@@ -44,6 +44,10 @@ select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'own', 'B', 
   'peer_mentor of tenant A cannot move its own objects into the folder of peer_mentor B1 of tenant B');
 select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'own', 'A', 'peer_mentor A2',
   'peer_mentor of tenant A cannot move its own objects into the folder of peer_mentor A2 of tenant A');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'others in A', 'A', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over objects of other members of tenant A (renamed into its own folder)');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant B', 'A', 'peer_mentor A1',
+  'peer_mentor of tenant A cannot take over objects of tenant B (renamed into its own folder)');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'own'), '{}'::text[],
   'peer_mentor of tenant A cannot delete its own object');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'others in A'), '{}'::text[],
@@ -83,6 +87,10 @@ select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'own', 'A', 
   'peer_mentor of tenant B cannot move its own objects into the folder of peer_mentor A1 of tenant A');
 select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'own', 'B', 'peer_mentor B2',
   'peer_mentor of tenant B cannot move its own objects into the folder of peer_mentor B2 of tenant B');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'others in B', 'B', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over objects of other members of tenant B (renamed into its own folder)');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant A', 'B', 'peer_mentor B1',
+  'peer_mentor of tenant B cannot take over objects of tenant A (renamed into its own folder)');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'own'), '{}'::text[],
   'peer_mentor of tenant B cannot delete its own object');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'others in B'), '{}'::text[],
@@ -120,6 +128,8 @@ select is(pg_temp.harness_reached('update', 'storage.objects', 'outside'), '{}':
   'coordinator of tenant A cannot update objects outside tenants A and B');
 select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant A', 'B', 'peer_mentor B1',
   'coordinator of tenant A cannot move objects of tenant A into the folder of peer_mentor B1 of tenant B');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant B', 'A', 'coordinator A1',
+  'coordinator of tenant A cannot take over objects of tenant B (renamed into its own folder)');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'own'), '{}'::text[],
   'coordinator of tenant A cannot delete its own object');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'others in A'), '{}'::text[],
@@ -157,6 +167,8 @@ select is(pg_temp.harness_reached('update', 'storage.objects', 'outside'), '{}':
   'coordinator of tenant B cannot update objects outside tenants A and B');
 select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant B', 'A', 'peer_mentor A1',
   'coordinator of tenant B cannot move objects of tenant B into the folder of peer_mentor A1 of tenant A');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant A', 'B', 'coordinator B1',
+  'coordinator of tenant B cannot take over objects of tenant A (renamed into its own folder)');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'own'), '{}'::text[],
   'coordinator of tenant B cannot delete its own object');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'others in B'), '{}'::text[],
@@ -194,6 +206,8 @@ select is(pg_temp.harness_reached('update', 'storage.objects', 'outside'), '{}':
   'org_admin of tenant A cannot update objects outside tenants A and B');
 select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant A', 'B', 'peer_mentor B1',
   'org_admin of tenant A cannot move objects of tenant A into the folder of peer_mentor B1 of tenant B');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant B', 'A', 'org_admin A1',
+  'org_admin of tenant A cannot take over objects of tenant B (renamed into its own folder)');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'own'), pg_temp.harness_rows_in('storage.objects', 'own'),
   'org_admin of tenant A can delete its own object');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'others in A'), pg_temp.harness_rows_in('storage.objects', 'others in A'),
@@ -231,6 +245,8 @@ select is(pg_temp.harness_reached('update', 'storage.objects', 'outside'), '{}':
   'org_admin of tenant B cannot update objects outside tenants A and B');
 select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant B', 'A', 'peer_mentor A1',
   'org_admin of tenant B cannot move objects of tenant B into the folder of peer_mentor A1 of tenant A');
+select pg_temp.harness_cannot_move_object('{tenant}/{user}/{name}', 'tenant A', 'B', 'org_admin B1',
+  'org_admin of tenant B cannot take over objects of tenant A (renamed into its own folder)');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'own'), pg_temp.harness_rows_in('storage.objects', 'own'),
   'org_admin of tenant B can delete its own object');
 select is(pg_temp.harness_reached('delete', 'storage.objects', 'others in B'), pg_temp.harness_rows_in('storage.objects', 'others in B'),
