@@ -34,7 +34,10 @@ def test_the_subject_has_mutants_of_every_operator_it_gives_a_chance() -> None:
 
 def test_each_mutant_is_a_valid_file_that_differs_only_where_it_says() -> None:
     for mutant in subject():
-        assert mutant.equivalent is None
+        # the one marked mutant: a WITH CHECK that repeats the USING (PostgreSQL then checks new rows with the USING)
+        assert mutant.equivalent is None or mutant.operator == "drop-with-check", mutant.description
+        if mutant.equivalent:
+            continue  # marked equivalent: never built
         assert mutant.before != mutant.after
         pglast.parse_sql(mutant.sql)  # the mutated file still parses
         original = (REPO / mutant.file).read_text(encoding="utf-8")
