@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
-import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -14,9 +14,10 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from harness import __version__
+from harness import __version__, interrupts
 from harness.checks import gate_checks
 from harness.context import CheckArgs, MutateArgs
+from harness.engine.time_limit import DEFAULT_TIMEOUT_S
 from harness.findings import ExitCode, HarnessError
 from harness.options import Common, EngineOptions
 from harness.report.formats import formats_for, renderer
@@ -44,13 +45,14 @@ def common_options(checks: tuple[str, ...]) -> Callable[..., Any]:
     def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(f)
         def wrapper(project: Path, fmt: str, output: Path | None, engine: str, db_url: str | None,
-                    pg_bin: Path | None, verbose: bool, not_production: bool, **kwargs: Any) -> Any:
+                    pg_bin: Path | None, verbose: bool, not_production: bool, timeout: float, **kwargs: Any) -> Any:
             if db_url:
                 engine = "url"
             if engine == "url" and not db_url:
                 raise click.UsageError("--engine url needs --db-url URL")
             _check_output(output)
-            options = EngineOptions(engine=engine, db_url=db_url, pg_bin=pg_bin, allow_remote=not_production)
+            options = EngineOptions(engine=engine, db_url=db_url, pg_bin=pg_bin, allow_remote=not_production,
+                                    timeout_s=timeout or None)
             common = Common(project, fmt, output, options, verbose)
             return f(common, **kwargs)
 
@@ -66,6 +68,8 @@ def common_options(checks: tuple[str, ...]) -> Callable[..., Any]:
             click.option("--verbose", "-v", is_flag=True, help="Show progress, evidence and info findings."),
             click.option("--i-know-this-is-not-production", "not_production", is_flag=True,
                          help="Allow a --db-url whose host is not this machine (scratch databases are made there)."),
+            click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT_S, show_default=True,
+                         metavar="SECONDS", help="Time limit of one migration file, the seed, one suite (0: none)."),
         ]
         for option in reversed(options):
             wrapper = option(wrapper)
@@ -92,7 +96,8 @@ def _check_output(output: Path | None, option: str = "--output") -> None:
 
 class ProgressDisplay:
     """Progress for people, on stderr. On a terminal: one live status line (a spinner and the latest
-    step). With -v: every step on its own line. Otherwise (CI logs, pipes): nothing."""
+    step). With -v, and when stderr is no terminal (CI logs, pipes): every step on its own line, with
+    the seconds since the start, so a log shows the run is alive and where its time goes."""
 
     current: "ProgressDisplay | None" = None
 
@@ -101,11 +106,14 @@ class ProgressDisplay:
         self.live = ERR.is_terminal and not verbose
         self._status: Any = None
         self._lock = threading.Lock()
+        self._started = time.monotonic()
         ProgressDisplay.current = self
 
     def __call__(self, message: str) -> None:
         if self.verbose:
             ERR.print(f"[dim]· {escape(message)}[/]")
+        elif not self.live:
+            ERR.print(f"harness [{time.monotonic() - self._started:6.1f} s] {escape(message)}")
         elif self.live:
             with self._lock:
                 if self._status is None:
@@ -344,15 +352,8 @@ def init(project: Path, pg_bin: Path | None, record: bool, verbose: bool) -> Non
                   else "  check the guesses and write the access spec of each table (or run init --record)")
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    # SIGTERM -> SystemExit, so every `with` block (servers, temporary folders) unwinds.
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> None:
-    signal.signal(signal.SIGTERM, _terminate)
-    # A shell starts background jobs with SIGINT ignored; Ctrl-C and `kill -INT` must still stop us.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupts.install()  # SIGINT, SIGTERM, SIGHUP, SIGQUIT: stop the servers, unwind, clean up
     try:
         code = cli.main(args=argv, prog_name="harness", standalone_mode=False)
         if isinstance(code, int):  # --help, --version
@@ -362,7 +363,10 @@ def main(argv: list[str] | None = None) -> None:
         ERR.print(f"[bold red]harness:[/] {escape(str(exc))}", highlight=False)
         raise SystemExit(int(ExitCode.UNUSABLE)) from None
     except click.exceptions.Abort:
+        ProgressDisplay.stop_current()
         ERR.print("harness: interrupted")
+        if interrupts.received() is not None:
+            interrupts.exit_now()
         raise SystemExit(130) from None
     except click.ClickException as exc:
         exc.show()
@@ -370,7 +374,22 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         ProgressDisplay.stop_current()
         ERR.print("harness: interrupted")
+        if interrupts.received() is not None:
+            interrupts.exit_now()
         raise SystemExit(130) from None
+    except SystemExit:
+        if interrupts.received() is not None:  # SIGTERM, SIGHUP, SIGQUIT: everything unwound
+            ProgressDisplay.stop_current()
+            ERR.print("harness: interrupted")
+            interrupts.exit_now()
+        raise
+    except Exception:
+        if interrupts.received() is None:
+            raise
+        # An error of the unwinding after a signal (a connection the stop cut): the signal decides.
+        ProgressDisplay.stop_current()
+        ERR.print("harness: interrupted")
+        interrupts.exit_now()
     except OSError as exc:
         # e.g. --output into a folder that does not exist
         ERR.print(f"[bold red]harness:[/] {escape(str(exc.strerror or exc))}: {escape(str(exc.filename or ''))}", highlight=False)

@@ -37,6 +37,17 @@ class ProjectSettings:
     tests: Path
     seed: Path | None
     api_schemas: tuple[str, ...]
+    configured: tuple[str, ...] = ()  # the [project] keys harness.toml sets (not defaults)
+
+    def require(self, key: str) -> None:
+        """A `tests` or `seed` path the user wrote must exist (a default may be absent): a typo must not
+        pass the gate with no suite run or no seed loaded."""
+        if key not in self.configured:
+            return
+        path, kind = (self.tests, "folder") if key == "tests" else (self.seed, "file")
+        if path is not None and not (path.is_dir() if kind == "folder" else path.is_file()):
+            shown = path.relative_to(self.root) if path.is_relative_to(self.root) else path
+            raise ConfigError(f"harness.toml: [project] {key} = {str(shown)!r} is not a {kind} (no such {kind}?)")
 
 
 PRIMARY_OWNER = "primary_owner"  # the persona of the user `{owner}` names in the tenant template
@@ -296,6 +307,7 @@ def _parse_project(root: Path, r: _Reader) -> ProjectSettings:
         tests=(root / (r.text("tests", "supabase/tests") or "")).resolve(),
         seed=(root / seed).resolve() if seed else None,
         api_schemas=schemas,
+        configured=tuple(key for key in ("tests", "seed") if key in r.data),
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.config import Config, load_config
+from harness.engine.time_limit import DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class EngineOptions:
     pg_bin: Path | None = None
     tcp_port: int | None = None
     allow_remote: bool = False  # --i-know-this-is-not-production: a --db-url host that is not this machine
+    timeout_s: float | None = DEFAULT_TIMEOUT_S  # --timeout: per migration file, seed, suite (None: no limit)
 
 
 @dataclass(frozen=True)

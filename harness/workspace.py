@@ -16,6 +16,8 @@ from harness.config import Config
 from harness.engine.docker import DockerEngine
 from harness.engine.local import LocalEngine
 from harness.engine.server import Server
+from harness.engine.time_limit import time_limit
+from harness.engine.untrusted import execute_untrusted
 from harness.engine.url import UrlEngine
 from harness.findings import HarnessError
 from harness.helpers_extension import install_helpers
@@ -57,6 +59,7 @@ class Workspace:
                 self._engine, self.config, self.progress, self._migrations)
         else:
             self._server = self._engine.start()
+        self._server.timeout_s = self.options.timeout_s
         self.timings["engine_s"] = time.perf_counter() - started
         return self
 
@@ -114,23 +117,29 @@ class Workspace:
         name = self.server.clone(migrated, "tests")
         with self.server.connect(name) as conn:
             install_helpers(conn, HELPERS_SQL.read_bytes(), self.config.project.tests)
+            self.config.project.require("seed")
             seed = self.config.project.seed
             if seed is not None and seed.is_file():
                 self.progress(f"applying {self.config.relative(seed)}")
                 text = seed.read_bytes()
+                shown = self.config.relative(seed)
                 try:
-                    conn.execute(text)
+                    with time_limit(conn, self.server.limit()) as deadline:
+                        execute_untrusted(conn, text)
                 except Exception as exc:  # psycopg.Error; a broken seed is the project's problem
-                    raise SeedError(self.config.relative(seed), str(exc).strip(), _error_line(exc, text)) from None
+                    if deadline.passed:
+                        raise SeedError(shown, deadline.describe(shown), timed_out=True) from None
+                    raise SeedError(shown, str(exc).strip(), _error_line(exc, text)) from None
         return name
 
 
 class SeedError(Exception):
-    def __init__(self, file: str, message: str, line: int | None = None) -> None:
+    def __init__(self, file: str, message: str, line: int | None = None, timed_out: bool = False) -> None:
         super().__init__(f"{file}: {message}")
         self.file = file
         self.message = message
         self.line = line
+        self.timed_out = timed_out  # stopped by --timeout
 
 
 def _error_line(exc: Exception, script: bytes) -> int | None:

@@ -18,6 +18,8 @@ RULES = [
              "Applying the migrations again fails, or changes the catalog or table contents."),
     RuleInfo("migrate", "foreign-policy", Severity.ERROR,
              "A migration changes policies, RLS flags or policy-called functions of another's table."),
+    RuleInfo("migrate", "timeout", Severity.ERROR,
+             "A migration file ran longer than --timeout and was stopped (the statement is named)."),
 ]
 
 

@@ -15,6 +15,8 @@ RULES = [
              "A pgTAP assertion failed, or a suite died or planned a different number of tests."),
     RuleInfo("test", "seed-error", Severity.ERROR,
              "The project's seed file does not apply after the migrations, so no suite can run."),
+    RuleInfo("test", "timeout", Severity.ERROR,
+             "The seed or a suite ran longer than --timeout and was stopped."),
 ]
 
 

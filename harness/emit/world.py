@@ -18,8 +18,11 @@ from harness.world.model import ANON, MEMBER, TENANTS, UNAFFILIATED, Actor, Tena
 OUTSIDER = "outsider"
 FRESH_USER = "fresh user"
 FRESH_TENANT = "fresh"
-# The insert planner renders templates; this one renders to "user|tenant|role", read back by `parse_probe`.
-PROBE_TEMPLATE = "{user}|{tenant}|{role}"
+# The insert planner renders templates; this one renders to "user<NUL>tenant<NUL>role", read back by
+# `parse_probe`. NUL, because it is the one character no label can hold (PostgreSQL text cannot store it),
+# while a role name may hold `|` or any other printable character.
+PROBE_SEPARATOR = "\0"
+PROBE_TEMPLATE = PROBE_SEPARATOR.join(("{user}", "{tenant}", "{role}"))
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def _probe_config(config: Config) -> Config:
 
 def parse_probe(statement: str) -> tuple[str | None, str]:
     """(member label or None, tenant label) of a statement rendered from PROBE_TEMPLATE."""
-    user, tenant, _role = statement.split("|")
+    user, tenant, _role = statement.split(PROBE_SEPARATOR)
     return user or None, tenant
 
 

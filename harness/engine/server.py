@@ -18,6 +18,8 @@ from urllib.parse import quote
 import psycopg
 from psycopg import sql
 
+from harness.engine.time_limit import DEFAULT_TIMEOUT_S, Limit
+
 ADMIN_DB = "postgres"  # where CREATE / DROP DATABASE are issued from
 PLATFORM_DB = "harness_platform"  # the Supabase-compatible template every project starts from
 
@@ -38,6 +40,8 @@ class Server:
     # True when the whole cluster is ours and throwaway (local, docker): cluster-wide settings such
     # as `pgrst.db_schemas` may then be written. False for --db-url: only scratch databases are.
     owns_cluster: bool = True
+    # --timeout: how long one migration file, the seed or one suite may run (harness/engine/time_limit.py)
+    timeout_s: float | None = DEFAULT_TIMEOUT_S
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _token: str = field(default_factory=lambda: secrets.token_hex(3), repr=False)
@@ -101,6 +105,14 @@ class Server:
         """Drop every database this object created (for servers that outlive the run)."""
         for name in sorted(self.created):
             self.drop_database(name)
+
+    def limit(self) -> Limit:
+        """--timeout for one migration file or the seed on a connection to this server."""
+        return Limit(self.timeout_s, self.terminate_backend)
+
+    def terminate_backend(self, pid: int) -> None:
+        with self.connect(self.admin_db) as conn:
+            conn.execute("select pg_terminate_backend(%s)", (pid,))
 
     def mark_template(self, name: str) -> None:
         with self.connect(self.admin_db) as conn:

@@ -9,6 +9,8 @@ from typing import Callable
 
 import psycopg
 
+from harness.engine.time_limit import Deadline, Limit, time_limit
+from harness.engine.untrusted import LostSession, execute_untrusted, reset_session
 from harness.findings import Finding, Severity
 from harness.migrate.missing_extension import missing_extension
 from harness.migrate.statements import Statement, split_statements
@@ -33,6 +35,7 @@ class ApplyError:
     context: str | None
     sqlstate: str | None
     statement: str
+    timed_out: bool = False  # stopped by --timeout: the finding's rule is `timeout`
 
     def to_finding(self, rule: str, prefix: str = "") -> Finding:
         missing = missing_extension(self.message, self.detail)
@@ -41,7 +44,7 @@ class ApplyError:
             text += f" ({self.detail})"
         return Finding(
             check="migrate",
-            rule=rule,
+            rule="timeout" if self.timed_out else rule,
             severity=Severity.ERROR,
             message=text,
             file=self.file,
@@ -67,34 +70,85 @@ def apply_file(
     migration: MigrationFile,
     shown_path: str,
     record: bool = True,
+    limit: Limit | None = None,
 ) -> ApplyError | None:
     """Run one file in its own transaction; None when it applied, else where it failed (rolled back).
 
     The file goes to the server in one round trip (the simple query protocol runs its statements
     in order, as one statement after another would); only when it fails is it run again statement by
-    statement, to say which statement failed and where.
+    statement, to say which statement failed and where. A file still running when `limit` passes is
+    stopped: an error with `timed_out`.
     """
     statements = split_statements(migration.sql)
-    for stepwise in (False, True):
-        try:
-            with conn.transaction():
-                if stepwise:
-                    for statement in statements:
-                        error = _execute(conn, statement, migration.sql, shown_path)
-                        if error is not None:
-                            raise _Abort(error)
-                elif statements:
-                    # "\n;\n": a statement may end in a -- comment
-                    conn.execute("\n;\n".join(s.sql for s in statements).encode())
-                if record:
-                    conn.execute(RECORD, (migration.version, migration.name, [s.sql for s in statements]))
-            return None
-        except _Abort as abort:
-            return abort.error
-        except psycopg.Error:
-            if stepwise:
-                raise
+    try:
+        for stepwise in (False, True):
+            try:
+                with conn.transaction(), time_limit(conn, limit) as deadline:
+                    if stepwise:
+                        for statement in statements:
+                            _step(conn, statement, migration.sql, shown_path, deadline)
+                    elif statements:
+                        # "\n;\n": a statement may end in a -- comment
+                        execute_untrusted(conn, "\n;\n".join(s.sql for s in statements).encode())
+                    if record:
+                        _record(conn, migration, statements, shown_path)
+                return None
+            except _Abort as abort:
+                if (conn.closed or conn.broken) and not abort.error.timed_out:
+                    raise LostSession(abort.error.message) from None
+                return abort.error
+            except psycopg.Error:
+                if stepwise or conn.closed or conn.broken:
+                    if deadline.passed and statements:
+                        return _stopped(statements[0], migration.sql, shown_path, deadline, "its session was ended")
+                    raise
+                if deadline.passed and statements:  # running it again would take as long again
+                    return _stopped(statements[0], migration.sql, shown_path, deadline,
+                                    "the file runs in one round trip, so the statement is not known")
+    finally:
+        reset_session(conn)  # a file's SET ROLE or SET statement_timeout must not outlive it
     return None
+
+
+def _step(conn: psycopg.Connection, statement: Statement, text: str, shown_path: str, deadline: Deadline) -> None:
+    """One statement of the stepwise pass; raises _Abort with where and why it failed."""
+    try:
+        error = _execute(conn, statement, text, shown_path)
+    except LostSession:
+        if not deadline.passed:
+            raise
+        error = _stopped(statement, text, shown_path, deadline, "its session was ended")
+    if error is not None and deadline.passed and not error.timed_out:
+        error = _stopped(statement, text, shown_path, deadline, error.message)
+    if error is not None:
+        raise _Abort(error)
+
+
+def _stopped(statement: Statement, text: str, shown_path: str, deadline: Deadline, why: str) -> ApplyError:
+    """The file ran past --timeout and was stopped in `statement`."""
+    line, column = SourceText(text).position(statement.offset)
+    return ApplyError(
+        file=shown_path, line=line, column=column,
+        message=f"{deadline.describe(shown_path)} in this statement ({why})",
+        detail=None, hint=None, context=None, sqlstate="57014", statement=statement.sql, timed_out=True,
+    )
+
+
+def _record(conn: psycopg.Connection, migration: MigrationFile, statements: list[Statement], shown_path: str) -> None:
+    """The history row, in the file's transaction, as the CLI writes it; the file's own session
+    changes (a SET ROLE to a role that may not write the history) make it fail as it fails there."""
+    try:
+        conn.execute(RECORD, (migration.version, migration.name, [s.sql for s in statements]))
+    except psycopg.Error as exc:
+        last = statements[-1] if statements else Statement(sql="", offset=0)
+        line, column = SourceText(migration.sql).position(last.offset)
+        raise _Abort(ApplyError(
+            file=shown_path, line=line, column=column,
+            message="recording the migration in supabase_migrations.schema_migrations failed after its "
+                    f"last statement (as it would under `supabase db push`): {exc.diag.message_primary or str(exc).strip()}",
+            detail=exc.diag.message_detail, hint=exc.diag.message_hint, context=exc.diag.context,
+            sqlstate=exc.diag.sqlstate, statement=RECORD,
+        )) from None
 
 
 class _Abort(Exception):
@@ -104,7 +158,9 @@ class _Abort(Exception):
 
 def _execute(conn: psycopg.Connection, statement: Statement, text: str, shown_path: str) -> ApplyError | None:
     try:
-        conn.execute(statement.sql.encode())  # bytes: never read as a parameter template
+        execute_untrusted(conn, statement.sql.encode())  # bytes: never read as a parameter template
+    except LostSession:
+        raise
     except psycopg.Error as exc:
         diag = exc.diag
         offset = statement.offset
@@ -134,12 +190,13 @@ def apply_all(
     record: bool = True,
     before_each: Callable[[MigrationFile], None] | None = None,
     after_each: Callable[[MigrationFile], None] | None = None,
+    limit: Limit | None = None,
 ) -> ApplyError | None:
     """Apply files in order; stop at the first that fails (as the Supabase CLI does)."""
     for migration in migrations:
         if before_each:
             before_each(migration)
-        error = apply_file(conn, migration, shown(migration), record=record)
+        error = apply_file(conn, migration, shown(migration), record=record, limit=limit)
         if error is not None:
             return error
         if after_each:

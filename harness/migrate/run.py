@@ -14,10 +14,12 @@ from harness.engine.server import Server
 from harness.findings import Finding, HarnessError, Severity
 from harness.migrate.apply import apply_all, apply_file
 from harness.migrate.foreign_policy import PolicyWatch
+from harness.migrate.guard import apply_file_guarded, canary_session
 from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
 from harness.sql.discovery import MigrationFile, discover_migrations
 
 Progress = Callable[[str], None]
+BLOCKING_RULES = ("migration-error", "timeout")  # a file that did not apply: nothing can run after it
 
 
 @dataclass
@@ -39,12 +41,12 @@ class MigrationResult:
     @property
     def blocking_findings(self) -> list[Finding]:
         """Why nothing can run on the template: every command reports these."""
-        return [f for f in self.findings if f.rule == "migration-error"]
+        return [f for f in self.findings if f.rule in BLOCKING_RULES]
 
     @property
     def watch_findings(self) -> list[Finding]:
         """What the migrate check saw while applying (foreign-policy): the migrate check reports these."""
-        return [f for f in self.findings if f.rule != "migration-error"]
+        return [f for f in self.findings if f.rule not in BLOCKING_RULES]
 
 
 def _quiet(_: str) -> None:
@@ -71,7 +73,7 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
     shown = {m.path: config.relative(m.path) for m in migrations}
     name = server.clone(server.platform_db, "migrated")
     error = None
-    with server.connect(name) as conn:
+    with server.connect(name) as conn, canary_session(server, name) as canary:
         if server.owns_cluster:
             _set_api_schemas(conn, config)
         watch = PolicyWatch(conn)
@@ -79,13 +81,14 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
             for migration in migrations:
                 file = shown[migration.path]
                 progress(f"applying {file}")
-                error = apply_file(conn, migration, file)
+                error = apply_file_guarded(server, conn, migration, file, canary)
                 if error is not None:
                     findings.append(error.to_finding("migration-error"))
                     break
                 findings.extend(watch.judge(file, migration.sql))
         finally:
-            watch.close()
+            if not (conn.closed or conn.broken):  # a file may have ended the session
+                watch.close()
         snapshot = take_snapshot(conn) if error is None else None
     result = MigrationResult(
         migrations=migrations,
@@ -126,7 +129,8 @@ def _check_idempotency(server: Server, config: Config, result: MigrationResult, 
     shown = {m.path: config.relative(m.path) for m in result.migrations}
     with server.scratch_database(result.template, "twice") as name:
         with server.connect(name) as conn:
-            error = apply_all(conn, result.migrations, lambda m: shown[m.path], record=False)
+            error = apply_all(conn, result.migrations, lambda m: shown[m.path], record=False,
+                              limit=server.limit())
             if error is not None:
                 result.timings["idempotency_s"] = time.perf_counter() - started
                 return [error.to_finding("not-idempotent", prefix="applying the migrations a second time fails: ")]
@@ -148,7 +152,7 @@ def _attribute(
     blame: dict[tuple[str, str], str] = {}
     with server.scratch_database(result.template, "blame") as name, server.connect(name) as conn:
         for migration in result.migrations:
-            if apply_file(conn, migration, shown[migration.path], record=False) is not None:
+            if apply_file(conn, migration, shown[migration.path], record=False, limit=server.limit()) is not None:
                 break
             for change in diff_snapshots(result.snapshot, take_snapshot(conn)):
                 key = (change.kind, change.name)

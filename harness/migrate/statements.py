@@ -22,7 +22,13 @@ def split_statements(text: str) -> list[Statement]:
     try:
         slices = [slice(start, start + length if length else len(text)) for start, length in statement_spans(text)]
     except parser.ParseError:
-        slices = list(parser.split(text, with_parser=False, only_slices=True))
+        try:
+            slices = list(parser.split(text, with_parser=False, only_slices=True))
+        except parser.ParseError:
+            # Not even the scanner gets through (an unterminated quote, dollar quote or comment, an
+            # empty "" identifier): send the whole file, so the server reports the error and its
+            # position, exactly as `supabase db push` would see it.
+            slices = []
     statements = []
     for piece in slices:
         start = skip_trivia(text, piece.start, piece.stop)

@@ -44,7 +44,7 @@ class MutantBuilder:
             name = self.server.clone(current, "prefix")
             self._made.append(name)
             with self.server.connect(name) as conn:
-                error = apply_file(conn, migration, self.shown(migration))
+                error = apply_file(conn, migration, self.shown(migration), limit=self.server.limit())
             if error is not None:
                 raise HarnessError(f"{error.file}:{error.line}: the unmutated migration no longer applies: {error.message}")
             if current != self.server.platform_db and current not in self._prefixes.values():
@@ -61,7 +61,7 @@ class MutantBuilder:
             for migration in self.migrations[mutant.file_index:]:
                 if migration is self.migrations[mutant.file_index]:
                     migration = replace(migration, sql=mutant.sql)
-                error = apply_file(conn, migration, self.shown(migration))
+                error = apply_file(conn, migration, self.shown(migration), limit=self.server.limit())
                 if error is not None:
                     break
         if error is not None:

@@ -42,6 +42,7 @@ class PsqlRun:
     stderr: str
     returncode: int
     elapsed_s: float
+    timed_out: bool = False  # killed by --timeout
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,14 @@ class PsqlRunner:
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             )
             self._running.add(process)
+        timed_out = False
         try:
-            stdout, stderr = process.communicate()
+            try:
+                stdout, stderr = process.communicate(timeout=self.server.timeout_s or None)
+            except subprocess.TimeoutExpired:
+                timed_out = True  # the clone is dropped WITH (FORCE): its backend goes too
+                process.kill()
+                stdout, stderr = process.communicate()
         finally:
             with self._lock:
                 self._running.discard(process)
@@ -119,6 +126,7 @@ class PsqlRunner:
             stderr=stderr.decode("utf-8", errors="replace"),
             returncode=process.returncode,
             elapsed_s=time.perf_counter() - started,
+            timed_out=timed_out,
         )
 
     def stop_all(self) -> None:

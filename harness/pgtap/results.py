@@ -140,7 +140,15 @@ def suite_result(suite: Suite, run: PsqlRun, relative: Relative) -> tuple[SuiteR
         source = ""
     findings = [_assertion_finding(suite, t, source) for t in doc.failed]
     error: str | None = None
-    if run.returncode != 0:
+    if run.timed_out:
+        error = "stopped by the time limit (--timeout)"
+        findings.append(Finding(
+            check="test", rule="timeout", severity=Severity.ERROR, file=suite.name,
+            message=f"{suite.name} ran longer than the time limit (--timeout) and was stopped after "
+                    f"{run.elapsed_s:.0f} s ({len(doc.tests)} tests had run)",
+            evidence={"suite": suite.name, "tests_run": len(doc.tests), "elapsed_s": round(run.elapsed_s, 1)},
+        ))
+    elif run.returncode != 0:
         error, died = _died_finding(suite, doc, run, psql_error(run.stderr), relative)
         findings.append(died)
     elif doc.bail_out is not None:

@@ -63,7 +63,7 @@ def _require_pgtap(server: Server) -> None:
 def seed_finding(error: SeedError, check: str = "test", consequence: str = "no suite ran") -> Finding:
     """The seed file did not apply: `check` (test, audit, explain) could not run on it."""
     return Finding(
-        check=check, rule="seed-error", severity=Severity.ERROR,
+        check=check, rule="timeout" if error.timed_out else "seed-error", severity=Severity.ERROR,
         message=f"the seed file failed to apply, so {consequence}: {error.message.splitlines()[0]}",
         file=error.file, line=error.line, evidence={"error": error.message},
     )
@@ -104,6 +104,8 @@ def run_suites(workspace: Workspace, paths: list[Path] | None, jobs: int, progre
     (which the caller reports) say why.
     """
     config = workspace.config
+    if not paths:
+        config.project.require("tests")
     files = discover_suites(config.project.tests, config.root, paths)
     run = TestRun(details={"found": len(files), "jobs": jobs})
     if not files:

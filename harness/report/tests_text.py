@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from harness.report.clip import clip, clip_lines
 from harness.report.model import Report, SuiteResult, TestCase
 
 
@@ -28,21 +29,21 @@ def _suite_line(suite: SuiteResult) -> str:
     mark = "[green]✓[/]" if suite.ok else "[bold red]✗[/]"
     line = f" {mark} {escape(suite.file)}  [dim]{_counts(suite)} · {suite.elapsed_s:.2f} s[/]"
     if suite.error:
-        line += f"\n     [red]{escape(suite.error)}[/]"
+        line += f"\n     [red]{escape(clip(suite.error))}[/]"
     return line
 
 
 def _failure(console: Console, case: TestCase) -> None:
     title = f"not ok {case.number}" + (f" - {case.description}" if case.description else "")
-    console.print(f"   [bold red]{escape(title)}[/]", highlight=False)
-    for line in case.diagnostics.splitlines():
+    console.print(f"   [bold red]{escape(clip(title))}[/]", highlight=False)
+    for line in clip_lines(case.diagnostics):
         console.print(f"     {escape(line)}", highlight=False)
 
 
 def _died(console: Console, suite: SuiteResult) -> None:
-    console.print(f"   [bold red]{escape(suite.error or 'failed')}[/]", highlight=False)
+    console.print(f"   [bold red]{escape(clip(suite.error or 'failed'))}[/]", highlight=False)
     if suite.exit_code != 0:
-        for line in suite.stderr.strip().splitlines():
+        for line in clip_lines(suite.stderr.strip()):
             console.print(f"     [dim]{escape(line)}[/]", highlight=False)
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from harness.findings import CHECKS, Finding, Severity, count_by_severity
 from harness.report.audit_text import coverage_note
+from harness.report.clip import clip, clip_lines
 from harness.report.model import Report
 
 STYLE = {
@@ -62,14 +63,14 @@ def render_finding(console: Console, finding: Finding, verbose: bool) -> None:
     if where:
         head += f"  [dim]{escape(' · '.join(where))}[/]"
     console.print(head)
-    console.print(f"         {escape(finding.message)}", highlight=False)
+    console.print(f"         {escape(clip(finding.message))}", highlight=False)
     source = finding.evidence.get("source")
     if isinstance(source, str) and source.strip():
         at = f"{finding.line:>5} │ " if finding.line else "      │ "
-        console.print(f"    [dim]{at}{escape(source.rstrip())}[/]", highlight=False)
+        console.print(f"    [dim]{at}{escape(clip(source.rstrip()))}[/]", highlight=False)
     if verbose and finding.evidence:
         text = json.dumps(finding.evidence, indent=2, default=str, ensure_ascii=False)
-        for line in text.splitlines():
+        for line in clip_lines(text):
             console.print(f"         [dim]{escape(line)}[/]", highlight=False)
 
 
