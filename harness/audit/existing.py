@@ -12,32 +12,31 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 from harness.audit.run import AuditResult, audit_database
 from harness.config import Config
-from harness.engine.url import is_local_host, server_from_url
+from harness.audit.sequences import sequences_restored
+from harness.engine.target import display_host, guarded_params
 from harness.findings import HarnessError
 
 Progress = Callable[[str], None]
 
 
 def audit_existing(url: str, config: Config, progress: Progress, *, allow_remote: bool = False) -> AuditResult:
-    host = server_from_url(url).host
-    if not is_local_host(host) and not allow_remote:
-        raise HarnessError(
-            f"--db-url points at {host}, which is not this machine; the audit writes (and rolls back) "
-            "test users and rows there. If that database is not production, pass --i-know-this-is-not-production"
-        )
+    params = guarded_params(url, allow_remote, "the audit writes (and rolls back) test users and rows there")
+    host = display_host(params)
 
     def connect() -> psycopg.Connection:
         try:
-            return psycopg.connect(url, autocommit=True)
+            return psycopg.connect(make_conninfo(**params), autocommit=True)
         except psycopg.OperationalError as exc:
             raise HarnessError(f"cannot connect to --db-url: {str(exc).strip()}") from None
 
     progress(f"auditing the database at {host} in place (one transaction, rolled back)")
     try:
-        return audit_database(connect, config, progress, in_place=True, workers=1)
+        with sequences_restored(connect):  # nextval is not rolled back: put every sequence back
+            return audit_database(connect, config, progress, in_place=True, workers=1)
     except psycopg.errors.InsufficientPrivilege as exc:
         raise HarnessError(
             f"the --db-url user may not do what the audit needs ({exc.diag.message_primary}); connect as the "

@@ -142,13 +142,18 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
-def _die_with_parent() -> None:
-    """In the child, after the switch to the server's user: SIGQUIT (immediate shutdown) when we die."""
+def die_with_parent(signum: int = signal.SIGQUIT) -> None:
+    """In a child we start: `signum` when we die (SIGQUIT: a server's immediate shutdown)."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG
+        libc.prctl(1, signum)  # PR_SET_PDEATHSIG
     except OSError:  # not Linux: the atexit and signal handlers still clean up
         pass
+
+
+def _die_with_parent() -> None:
+    """In the server's child, after the switch to its user."""
+    die_with_parent(signal.SIGQUIT)
 
 
 @dataclass

@@ -42,14 +42,18 @@ class Server:
     owns_cluster: bool = True
     # --timeout: how long one migration file, the seed or one suite may run (harness/engine/time_limit.py)
     timeout_s: float | None = DEFAULT_TIMEOUT_S
+    # Every other connection parameter of a --db-url (sslmode, sslrootcert, options, ...), kept as given.
+    params: dict[str, str] = field(default_factory=dict)
+    scratch_prefix: str = ""  # put before every database name this object makes (a lease, on a --db-url)
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _token: str = field(default_factory=lambda: secrets.token_hex(3), repr=False)
     created: set[str] = field(default_factory=set, repr=False)  # databases we made and not yet dropped
 
-    def conninfo(self, dbname: str, user: str | None = None) -> str:
-        params = {"host": self.host, "port": self.port, "user": user or self.user, "dbname": dbname}
-        if self.password:
+    def conninfo(self, dbname: str, user: str | None = None, with_password: bool = True) -> str:
+        params: dict[str, object] = {**self.params, "host": self.host, "port": self.port, "user": user or self.user,
+                                     "dbname": dbname}
+        if self.password and with_password:
             params["password"] = self.password
         return psycopg.conninfo.make_conninfo(**params)  # type: ignore[arg-type]
 
@@ -74,7 +78,7 @@ class Server:
 
     def unique_name(self, prefix: str) -> str:
         with self._lock:
-            return f"{prefix}_{os.getpid()}_{self._token}_{next(self._names)}"
+            return f"{self.scratch_prefix}{prefix}_{os.getpid()}_{self._token}_{next(self._names)}"
 
     def create_database(self, name: str, template: str | None = None) -> str:
         """CREATE DATABASE name [TEMPLATE template]; nobody may be connected to the template."""

@@ -7,15 +7,15 @@ Cluster-wide objects (roles, role settings) are only read: the Supabase roles mu
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from typing import Callable
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
 
+from harness.engine.lease import Lease, sweep_expired
 from harness.engine.local import platform_sources
 from harness.engine.server import Server
+from harness.engine.target import guarded_params, is_local, resolve
 from harness.findings import HarnessError
 
 REQUIRED_ROLES = ("anon", "authenticated", "service_role", "authenticator")
@@ -23,27 +23,26 @@ CLUSTER_LEVEL_FILES = ("00_roles.sql",)  # roles and role settings: never writte
 
 
 def is_local_host(host: str) -> bool:
-    if not host or host.startswith("/") or host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_local(host)
+
+
+def server_from_params(params: dict[str, str]) -> Server:
+    """A Server that connects with exactly `params` (resolved by harness.engine.target.resolve)."""
+    rest = dict(params)
+    port = rest.pop("port", "") or "5432"
+    return Server(
+        host=rest.pop("host", ""),
+        port=int(port.split(",")[0]),
+        user=rest.pop("user", "") or "postgres",
+        password=rest.pop("password", None) or None,
+        admin_db=rest.pop("dbname", "") or "postgres",
+        owns_cluster=False,
+        params=rest,
+    )
 
 
 def server_from_url(url: str) -> Server:
-    try:
-        params = conninfo_to_dict(url)
-    except psycopg.ProgrammingError as exc:
-        raise HarnessError(f"--db-url is not a PostgreSQL URL or connection string: {exc}") from None
-    return Server(
-        host=str(params.get("host") or "localhost"),
-        port=int(params.get("port") or 5432),
-        user=str(params.get("user") or "postgres"),
-        password=str(params["password"]) if params.get("password") else None,
-        admin_db=str(params.get("dbname") or "postgres"),
-        owns_cluster=False,
-    )
+    return server_from_params(resolve(url))
 
 
 @dataclass
@@ -52,14 +51,11 @@ class UrlEngine:
     allow_remote: bool = False
     progress: Callable[[str], None] | None = None
     server: Server | None = field(default=None, init=False)
+    _lease: Lease | None = field(default=None, init=False)
 
     def start(self) -> Server:
-        server = server_from_url(self.url)
-        if not is_local_host(server.host) and not self.allow_remote:
-            raise HarnessError(
-                f"--db-url points at {server.host}, which is not this machine; the harness creates and drops "
-                "scratch databases there. If that server is not production, pass --i-know-this-is-not-production"
-            )
+        server = server_from_params(guarded_params(
+            self.url, self.allow_remote, "the harness creates and drops scratch databases there"))
         try:
             with server.connect(server.admin_db) as conn:
                 can_create, = conn.execute(
@@ -79,6 +75,7 @@ class UrlEngine:
             )
         self.server = server
         try:
+            self._take_lease(server)
             server.platform_db = server.create_database(server.unique_name("harness_platform"), "template0")
             self._load_platform(server)
         except BaseException:
@@ -99,10 +96,25 @@ class UrlEngine:
                         "connect as a superuser (on Supabase: supabase_admin)"
                     ) from None
 
+    def _take_lease(self, server: Server) -> None:
+        """Name this run's databases after a lease it holds; drop those of runs that are gone."""
+        self._lease = Lease(server.conninfo(server.admin_db))
+        self._lease.acquire()
+        server.scratch_prefix = self._lease.prefix
+        with server.connect(server.admin_db) as conn:
+            dropped = sweep_expired(conn)
+        if dropped and self.progress:
+            self.progress(f"dropped {len(dropped)} scratch databases of runs that were killed")
+
     def stop(self) -> None:
         if self.server is not None:
-            self.server.drop_created()
-            self.server = None
+            try:
+                self.server.drop_created()
+            finally:
+                self.server = None
+                if self._lease is not None:
+                    self._lease.release()
+                    self._lease = None
 
     def __enter__(self) -> Server:
         return self.start()

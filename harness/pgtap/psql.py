@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.engine.local import die_with_parent
 from harness.engine.server import Server
 from harness.findings import HarnessError
 
@@ -80,6 +82,10 @@ def psql_environment(server: Server) -> dict[str, str]:
     return env
 
 
+def _psql_dies_with_us() -> None:
+    die_with_parent(signal.SIGTERM)
+
+
 class PsqlRunner:
     """Starts psql processes for one server and can stop every one still running."""
 
@@ -95,8 +101,8 @@ class PsqlRunner:
     def command(self, dbname: str, file: str) -> list[str]:
         return [
             self.psql, *PG_PROVE_FLAGS,
-            "--host", self.server.host, "--port", str(self.server.port),
-            "--username", self.server.user, "--dbname", dbname,
+            # every connection parameter (a --db-url's sslmode too); the password goes by environment
+            "--dbname", self.server.conninfo(dbname, with_password=False),
             "--file", file,
         ]
 
@@ -108,6 +114,7 @@ class PsqlRunner:
             process = subprocess.Popen(
                 self.command(dbname, file), cwd=self.cwd, env=self.env,
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                preexec_fn=_psql_dies_with_us,  # a SIGKILL of the harness must not leave a suite running
             )
             self._running.add(process)
         timed_out = False
