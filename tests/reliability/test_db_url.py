@@ -21,7 +21,7 @@ from harness.engine.server import Server
 from harness.engine.target import remote_hosts, resolve
 from harness.engine.url import UrlEngine, server_from_url
 
-from .conftest import PASSING_SUITE, REPO, TABLE, assert_no_traceback, processes_mentioning, run_harness
+from .conftest import REPO, TABLE, assert_no_traceback, processes_mentioning, run_harness
 
 REMOTE = "10.255.255.1"  # never reached: the guard must refuse before connecting
 
