@@ -31,6 +31,7 @@ import psycopg
 from harness.engine.binaries import PgBinaries, find_binaries
 from harness.engine.osuser import RunAs, server_user
 from harness.engine.server import PLATFORM_DB, Server
+from harness.engine.sweep import mark_owner, release_segment, sweep_partial_clusters, sweep_run_folders
 from harness.findings import HarnessError
 
 CACHE_FORMAT = "4"  # bump when the cached cluster's layout or settings change
@@ -106,40 +107,6 @@ def cache_root() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "harness"
-
-
-OWNER_FILE = "harness.pid"
-
-
-def _sweep_orphans(root: str) -> None:
-    """Remove run folders left by a harness that was killed (SIGKILL): its server died with it."""
-    for folder in Path(root).glob("harness-*"):
-        try:
-            owner = int((folder / OWNER_FILE).read_text())
-        except (OSError, ValueError):
-            continue  # not ours, or still being set up
-        if _alive(owner) or _alive(_postmaster_pid(folder / "data")):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _postmaster_pid(data: Path) -> int | None:
-    try:
-        return int((data / "postmaster.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _alive(pid: int | None) -> bool:
-    if pid is None:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's live process
-    return True
 
 
 def die_with_parent(signum: int = signal.SIGQUIT) -> None:
@@ -282,9 +249,9 @@ class LocalEngine:
         cached = cluster or self._cached_cluster(self.binaries, run_as)
         _LIVE.add(self)
         try:
-            _sweep_orphans(run_root())
+            sweep_run_folders(Path(run_root()))  # run and build folders of killed runs
             self.run_dir = Path(tempfile.mkdtemp(prefix="harness-", dir=run_root()))
-            (self.run_dir / OWNER_FILE).write_text(str(os.getpid()))
+            mark_owner(self.run_dir)
             run_as.own(self.run_dir)
             data = self.run_dir / "data"
             _copy_tree(cached, data)
@@ -316,6 +283,7 @@ class LocalEngine:
             self._process.stop(graceful=False)
             self._process = None
         if self.run_dir is not None:
+            release_segment(self.run_dir / "data")  # a postmaster killed with -9 leaves its segment
             shutil.rmtree(self.run_dir, ignore_errors=True)
             self.run_dir = None
         self.server = None
@@ -341,6 +309,7 @@ class LocalEngine:
         with _file_lock(clusters / ".lock"):
             if (target / "PG_VERSION").is_file():  # another run built it while we waited
                 return target
+            sweep_partial_clusters(clusters)
             self._say(f"building the PostgreSQL {binaries.version} platform cluster (once per version)")
             _build_cluster(binaries, run_as, target)
         return target
@@ -377,6 +346,7 @@ def _own_tree(data: Path, run_as: RunAs) -> None:
 def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:
     """initdb, load the platform layer into a template database, stop cleanly, move into the cache."""
     build = Path(tempfile.mkdtemp(prefix="harness-build-", dir=run_root()))
+    mark_owner(build)  # so a killed build is swept like a run folder
     try:
         run_as.own(build)
         data = build / "data"

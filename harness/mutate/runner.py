@@ -14,6 +14,7 @@ from pathlib import Path
 
 from harness.config import Config
 from harness.findings import Finding
+from harness.engine.sweep import mark_owner, sweep_run_folders
 from harness.mutate.build import MutantBuilder
 from harness.mutate.mirror import Mirror
 from harness.mutate.model import EQUIVALENT, KILLED, STILLBORN, SURVIVED, Killer, Mutant, Outcome
@@ -70,7 +71,9 @@ class MutantRunner:
         live = [m for m in mutants if not m.equivalent]
         try:
             self.builder.prepare({m.file_index for m in live})
+            sweep_run_folders(Path(tempfile.gettempdir()), "harness-mutate-*")
             with tempfile.TemporaryDirectory(prefix="harness-mutate-") as scratch:
+                mark_owner(Path(scratch))
                 for outcome in self._in_parallel(live, Path(scratch), jobs):
                     outcomes[outcome.mutant.number] = outcome
         finally:
