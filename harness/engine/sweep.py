@@ -15,6 +15,7 @@ import ctypes
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 OWNER_FILE = "harness.pid"
@@ -59,18 +60,23 @@ def _postmaster(data: Path) -> tuple[int | None, int | None]:
     return pid, shmid
 
 
-def _remove_segment(shmid: int) -> None:
-    """IPC_RMID a segment nobody is attached to (a killed postmaster's)."""
+def _remove_segment(shmid: int, wait_s: float = 3.0) -> None:
+    """IPC_RMID a segment once nobody is attached (a killed postmaster's children notice its death and
+    leave within moments)."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
     except OSError:
         return
+    deadline = time.monotonic() + wait_s
     buffer = ctypes.create_string_buffer(256)  # struct shmid_ds (112 bytes on x86-64)
-    if libc.shmctl(shmid, IPC_STAT, buffer) != 0:
-        return
-    attached = ctypes.c_ulong.from_buffer(buffer, 88).value  # shm_nattch on Linux x86-64 / aarch64
-    if attached == 0:
-        libc.shmctl(shmid, IPC_RMID, None)
+    while libc.shmctl(shmid, IPC_STAT, buffer) == 0:
+        attached = ctypes.c_ulong.from_buffer(buffer, 88).value  # shm_nattch on Linux x86-64 / aarch64
+        if attached == 0:
+            libc.shmctl(shmid, IPC_RMID, None)
+            return
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 def sweep_run_folders(root: Path, pattern: str = "harness-*") -> list[Path]:
