@@ -22,6 +22,7 @@ import psycopg
 
 from harness.engine.server import Server
 from harness.findings import Finding, HarnessError, Severity
+from harness.migrate.guard import lost_server, server_alive
 from harness.pgtap.discovery import discover_suites
 from harness.pgtap.psql import PsqlRunner, find_psql
 from harness.pgtap.results import Suite, suite_result
@@ -132,6 +133,8 @@ def run_suites_on(server: Server, template: str, suites: list[Suite], jobs: int,
     run = TestRun(details={"found": len(suites), "jobs": jobs})
     started, cpu_before = time.perf_counter(), _cpu()
     _run_parallel(server, template, find_psql(bindir), suites, jobs, relative, progress, run, stop_at_failure)
+    if any(suite.error for suite in run.suites) and not server_alive(server):
+        raise lost_server(server, "the suites ran")  # their failures are the server's, not the project's
     cpu = [after - before for after, before in zip(_cpu(), cpu_before)]
     run.details.update(
         wall_s=round(time.perf_counter() - started, 4),

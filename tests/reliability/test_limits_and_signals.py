@@ -91,3 +91,22 @@ def test_a_stop_signal_ends_the_run_and_leaves_nothing(make_project, run_dir: Pa
     assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum), stderr
     assert "interrupted" in stderr
     assert_nothing_left(run_dir)
+
+
+def test_a_killed_server_is_exit_2_not_a_failing_suite(make_project, run_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Item 13: the postmaster dies while a suite runs: the harness's fault, one message, exit 2."""
+    root = make_project({"20260101000000_a.sql": TABLE},
+                        tests={"slow_test.sql": "select plan(1);\nselect pg_sleep(60);\nselect ok(true);\n"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harness", "test", "--project", str(root)], stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO), "HARNESS_RUN_DIR": str(run_dir)},
+    )
+    deadline = time.monotonic() + 120
+    while not processes_mentioning("slow_test.sql") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [postmaster] = [int(line.split(":")[0]) for line in processes_mentioning(str(run_dir)) if " -D " in line]
+    os.kill(postmaster, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr, stderr
+    assert process.returncode == 2 and "PostgreSQL server stopped" in stderr, stderr
+    assert_nothing_left(run_dir)
