@@ -78,6 +78,33 @@ def common_options(checks: tuple[str, ...]) -> Callable[..., Any]:
     return decorate
 
 
+def change_set_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--base REF / --since VERSION / --whole-history -> `common.changes` (which migrations are judged)."""
+    from dataclasses import replace
+
+    from harness.changeset import ChangeSelection
+
+    @functools.wraps(f)
+    def wrapper(common: Common, base: str | None, since: str | None, whole_history: bool, **kwargs: Any) -> Any:
+        return f(replace(common, changes=ChangeSelection(base, since, whole_history)), **kwargs)
+
+    return change_set_flags(wrapper)
+
+
+def change_set_flags(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The three options themselves: `base`, `since`, `whole_history` arguments."""
+    options = [
+        click.option("--base", default=None, metavar="REF",
+                     help="Judge the migrations added or changed since `git merge-base REF HEAD` (default: "
+                          "origin/$GITHUB_BASE_REF on pull requests, else [project] baseline, else everything)."),
+        click.option("--since", default=None, metavar="VERSION", help="Judge the migrations whose version sorts after VERSION."),
+        click.option("--whole-history", is_flag=True, help="Judge every migration, shipped or not."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def _format_option(formats: tuple[str, ...]) -> Callable[..., Any]:
     return click.option("--format", "fmt", type=click.Choice(formats), default="text", show_default=True,
                         help="Report format.")
@@ -175,6 +202,7 @@ def run_command(common: Common, checks: tuple[str, ...], command: str, args: Che
 
 @cli.command()
 @common_options(("migrate",))
+@change_set_options
 def migrate(common: Common) -> None:
     """Apply every migration twice: clean apply, idempotency, foreign-policy diff."""
     run_command(common, ("migrate",), "migrate")
@@ -185,8 +213,10 @@ def migrate(common: Common) -> None:
 @_format_option(formats_for(("lint",)))
 @_output_option
 @click.option("--verbose", "-v", is_flag=True, help="Show info findings.")
+@change_set_flags
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-def lint(project: Path, fmt: str, output: Path | None, verbose: bool, files: tuple[Path, ...]) -> None:
+def lint(project: Path, fmt: str, output: Path | None, verbose: bool, base: str | None, since: str | None,
+         whole_history: bool, files: tuple[Path, ...]) -> None:
     """Static rules on migration files (no database needed)."""
     _check_output(output)
     resolved = []
@@ -195,12 +225,15 @@ def lint(project: Path, fmt: str, output: Path | None, verbose: bool, files: tup
         if not path.is_file():
             raise HarnessError(f"{file}: no such file")
         resolved.append(path.resolve())
-    common = Common(project, fmt, output, EngineOptions(), verbose)
+    from harness.changeset import ChangeSelection
+
+    common = Common(project, fmt, output, EngineOptions(), verbose, ChangeSelection(base, since, whole_history))
     run_command(common, ("lint",), "lint", CheckArgs(lint_files=resolved))
 
 
 @cli.command()
 @common_options(("test",))
+@change_set_options
 @click.option("-j", "jobs", type=click.IntRange(min=1), default=None, help="Suites run in parallel (default: cores).")
 @click.option("--shard", default=None, metavar="K/N",
               help="Run part K of N (a CI matrix of N runners); combine the JSON reports with `harness report merge`.")
@@ -213,6 +246,7 @@ def test(common: Common, jobs: int | None, shard: str | None, paths: tuple[Path,
 
 @cli.command()
 @common_options(("audit",))
+@change_set_options
 @click.option("--html", "html_file", type=click.Path(path_type=Path), default=None,
               help="Also write a self-contained HTML page (matrices and findings) to FILE.")
 @click.option("--project-ref", default=None, metavar="REF",
@@ -247,6 +281,7 @@ def explain(common: Common, rows: int | None) -> None:
 
 @cli.command()
 @common_options(gate_checks())
+@change_set_options
 @click.option("--only", multiple=True, metavar="CHECK", help=f"Run only this check (repeatable): {', '.join(gate_checks())}.")
 @click.option("--skip", multiple=True, metavar="CHECK", help="Skip this check (repeatable).")
 def check(common: Common, only: tuple[str, ...], skip: tuple[str, ...]) -> None:

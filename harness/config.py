@@ -38,6 +38,7 @@ class ProjectSettings:
     seed: Path | None
     api_schemas: tuple[str, ...]
     configured: tuple[str, ...] = ()  # the [project] keys harness.toml sets (not defaults)
+    baseline: str | None = None  # every migration up to this version has shipped
 
     def require(self, key: str) -> None:
         """A `tests` or `seed` path the user wrote must exist (a default may be absent): a typo must not
@@ -136,6 +137,7 @@ class Config:
     explain: tuple[ExplainTarget, ...] = ()
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     buckets: dict[str, BucketSpec] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)  # [rules]: rule id -> off | info | ... | critical
 
     @property
     def audited(self) -> bool:
@@ -265,7 +267,7 @@ def _line_of(source: Path | None, key: str) -> int | None:
 
 def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Config:
     top = _Reader(source, data, "")
-    top.only(("project", "tenancy", "tables", "functions", "buckets", "explain"))
+    top.only(("project", "tenancy", "tables", "functions", "buckets", "explain", "rules"))
     project = _parse_project(root, top.table("project"))
     tenancy = _parse_tenancy(top.table("tenancy"))
     personas = tenancy.personas
@@ -290,12 +292,25 @@ def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Confi
     for name in names:
         if names.count(name) > 1:
             top.fail(f"two [[explain]] targets are named {name!r}; names must be unique", "explain")
+    rules = _parse_rules(top.table("rules"))
     return Config(source=source, project=project, tenancy=tenancy, tables=tables, explain=targets,
-                  functions=functions, buckets=buckets)
+                  functions=functions, buckets=buckets, rules=rules)
+
+
+def _parse_rules(r: _Reader) -> dict[str, str]:
+    from harness.rule_settings import LEVELS, unknown_rules
+
+    for rule in unknown_rules(r.data):
+        r.fail("unknown rule id (the README's rule tables list them; `check/rule` picks one check's rule)", rule)
+    for rule in r.data:
+        level = r.text(rule, None)
+        if level not in LEVELS:
+            r.fail(f"expected one of {', '.join(LEVELS)}, found {level!r}", rule)
+    return dict(r.data)
 
 
 def _parse_project(root: Path, r: _Reader) -> ProjectSettings:
-    r.only(("migrations", "tests", "seed", "api_schemas"))
+    r.only(("migrations", "tests", "seed", "api_schemas", "baseline"))
     seed = r.text("seed", "supabase/seed.sql")
     schemas = r.strings("api_schemas", ("public",))
     for schema in schemas:
@@ -308,7 +323,15 @@ def _parse_project(root: Path, r: _Reader) -> ProjectSettings:
         seed=(root / seed).resolve() if seed else None,
         api_schemas=schemas,
         configured=tuple(key for key in ("tests", "seed") if key in r.data),
+        baseline=_baseline(r),
     )
+
+
+def _baseline(r: _Reader) -> str | None:
+    baseline = r.text("baseline", "") or None
+    if baseline is not None and not re.fullmatch(r"\d+", baseline):
+        r.fail(f"expected a migration version (digits, like \"20240101000000\"), found {baseline!r}", "baseline")
+    return baseline
 
 
 def _parse_tenancy(r: _Reader) -> Tenancy:

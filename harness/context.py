@@ -24,6 +24,7 @@ from harness.findings import Finding
 from harness.options import Common
 
 if TYPE_CHECKING:
+    from harness.changeset import ChangeSet
     from harness.shard import Shard
     from harness.sql.discovery import MigrationFile
     from harness.workspace import Workspace
@@ -86,6 +87,13 @@ class RunContext:
         migrations, findings = discover_migrations(self.config.project.migrations, self.config.root)
         return Discovery(migrations, findings)
 
+    @cached_property
+    def change_set(self) -> ChangeSet:
+        """Which migrations are under review (the README's change set): resolved before anything starts."""
+        from harness.changeset import change_set_for
+
+        return change_set_for(self.config, self.common.changes)
+
     @property
     def migrations(self) -> list[MigrationFile]:
         return self.discovery.migrations
@@ -97,7 +105,8 @@ class RunContext:
             if self._workspace is None:
                 from harness.workspace import Workspace
 
-                workspace = Workspace(self.config, self.common.engine, self.progress, lambda: self.migrations)
+                workspace = Workspace(self.config, self.common.engine, self.progress, lambda: self.migrations,
+                                      self.change_set)
                 self._workspace = self._stack.enter_context(workspace)
             return self._workspace
 

@@ -53,6 +53,8 @@ class Finding:
     operation: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     column: int | None = None  # 1-based, where it helps
+    # With a change set: True when the same finding exists at the base (it does not fail the gate).
+    pre_existing: bool | None = None
 
     def __post_init__(self) -> None:
         if self.check not in CHECKS:
@@ -68,6 +70,10 @@ class Finding:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+    @property
+    def fails_gate(self) -> bool:
+        return self.severity.fails_gate and not self.pre_existing
 
     @property
     def location(self) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.changeset import ChangeSelection
 from harness.config import Config, load_config
 from harness.engine.time_limit import DEFAULT_TIMEOUT_S
 
@@ -26,6 +27,7 @@ class Common:
     output: Path | None
     engine: EngineOptions
     verbose: bool
+    changes: ChangeSelection = ChangeSelection()  # --base / --since / --whole-history
 
     def config(self) -> Config:
         return load_config(self.project)

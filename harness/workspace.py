@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from harness.config import Config
 from harness.engine.docker import DockerEngine
@@ -27,6 +27,9 @@ from harness.options import EngineOptions
 from harness.pgtap.helpers import HELPERS_SQL
 from harness.sql.discovery import MigrationFile
 
+if TYPE_CHECKING:
+    from harness.changeset import ChangeSet
+
 Progress = Callable[[str], None]
 
 
@@ -37,9 +40,11 @@ def _quiet(_: str) -> None:
 
 class Workspace:
     def __init__(self, config: Config, options: EngineOptions = EngineOptions(), progress: Progress = _quiet,
-                 migrations: Callable[[], list[MigrationFile]] | None = None) -> None:
+                 migrations: Callable[[], list[MigrationFile]] | None = None,
+                 change_set: ChangeSet | None = None) -> None:
         self.config = config
         self._migrations = migrations  # the run context's discovery, asked when migrating (None: discover here)
+        self.change_set = change_set  # which migrations are under review (None: every one)
         self.options = options
         self.progress = progress
         self._engine: LocalEngine | UrlEngine | DockerEngine | None = None
@@ -54,7 +59,8 @@ class Workspace:
         started = time.perf_counter()
         self.progress("starting PostgreSQL")
         self._engine = self._make_engine()
-        if isinstance(self._engine, LocalEngine):
+        # The template cache holds whole-history runs; a change set builds its base state afresh.
+        if isinstance(self._engine, LocalEngine) and (self.change_set is None or self.change_set.whole):
             self._server, self._migration, self._template_entry = start_from_cache(
                 self._engine, self.config, self.progress, self._migrations)
         else:
@@ -98,7 +104,7 @@ class Workspace:
         with self._lock:
             if self._migration is None:
                 given = self._migrations() if self._migrations is not None else None
-                self._migration = migrate_template(self.server, self.config, self.progress, given)
+                self._migration = migrate_template(self.server, self.config, self.progress, given, self.change_set)
                 if self._template_entry is not None and isinstance(self._engine, LocalEngine):
                     remember(self._template_entry, self._engine, self._migration, self.progress)
             return self._migration

@@ -37,6 +37,9 @@ def test_workflow_runs_the_gate_uploads_sarif_and_fails_on_exit_1() -> None:
     assert uploads and uploads[0]["with"]["sarif_file"] == "harness.sarif"
     assert any("exit_code != '0'" in str(step.get("if", "")) for step in gate)
     assert workflow["permissions"]["security-events"] == "write"
+    # Pull requests are judged on their change set: the base branch must be fetched for git merge-base.
+    assert gate[0]["uses"].startswith("actions/checkout") and gate[0]["with"]["fetch-depth"] == 0
+    assert "--whole-history" in str(gate) and "--base" not in runs  # the default follows GITHUB_BASE_REF
     supabase = workflow["jobs"]["supabase"]["steps"]
     assert any("supabase start" in step.get("run", "") for step in supabase)
     assert any("--db-url" in step.get("run", "") for step in supabase)

@@ -49,6 +49,8 @@ def test_init_drafts_a_valid_configuration(make_project) -> None:  # type: ignor
     assert config.tables["public.colours"].owner is None
     assert "WARNING: row level security is not enabled" in text  # notes and colours
     assert "# viewer = { select = \"own\" }" in text
+    # The project has history: it adopts the gate with everything shipped as the baseline.
+    assert config.project.baseline == max(name.split("_", 1)[0] for name in MEMBERSHIP_PROJECT)
 
 
 def test_init_never_overwrites(make_project) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ class LintCheck(Check):
         return False
 
     def run(self, ctx: RunContext) -> Outcome:
-        from harness.lint import lint_project
+        from harness.lint import lint_change_set
 
-        return Outcome(findings=lint_project(ctx.config, ctx.args.lint_files or None, ctx.migrations))
+        findings, shipped = lint_change_set(ctx.config, ctx.args.lint_files or None, ctx.migrations, ctx.change_set)
+        return Outcome(findings=findings, details={"shipped_findings": shipped})  # counted in the report header

@@ -17,9 +17,16 @@ RULES = [
     RuleInfo("migrate", "not-idempotent", Severity.ERROR,
              "Applying the migrations again fails, or changes the catalog or table contents."),
     RuleInfo("migrate", "foreign-policy", Severity.ERROR,
-             "A migration changes policies, RLS flags or policy-called functions of another's table."),
+             "A migration of the change set changes policies, RLS flags or policy-called functions of a table that "
+             "exists at the base or belongs to the platform (a new storage/realtime policy excepted)."),
     RuleInfo("migrate", "timeout", Severity.ERROR,
              "A migration file ran longer than --timeout and was stopped (the statement is named)."),
+    RuleInfo("migrate", "shipped-migration-edited", Severity.ERROR,
+             "A migration file that exists at the base was changed, deleted or renamed; the Supabase CLI never runs "
+             "it again, so databases drift silently from the files."),
+    RuleInfo("migrate", "migration-order", Severity.ERROR,
+             "A migration of the change set sorts before the newest shipped one (supabase db push refuses it "
+             "without --include-all)."),
 ]
 
 

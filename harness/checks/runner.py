@@ -17,6 +17,7 @@ from harness.checks import get_check
 from harness.checks.base import Outcome
 from harness.context import CheckArgs, Progress, RunContext, quiet
 from harness.report.model import Report
+from harness.review import finish_report
 
 if TYPE_CHECKING:
     from harness.checks.base import Check
@@ -32,6 +33,7 @@ def run_command(common: Common, names: tuple[str, ...], command: str, args: Chec
 
 def run_checks(ctx: RunContext, names: tuple[str, ...], command: str) -> Report:
     checks = [get_check(name) for name in names]
+    ctx.change_set  # a base that cannot be resolved fails before the server boots
     for check in checks:
         check.prepare(ctx)  # argument mistakes fail before the server boots
     started = time.perf_counter()
@@ -59,9 +61,12 @@ def run_checks(ctx: RunContext, names: tuple[str, ...], command: str) -> Report:
             if check.name in outcomes:
                 _gather(report, outcomes[check.name].result())
     if {"lint", "migrate"} & set(names):
-        report.extend(ctx.discovery.findings)  # a misnamed file: said once, by whichever of the two runs
+        # a misnamed file: said once, by whichever of the two runs (a shipped one not at all)
+        report.extend(f for f in ctx.discovery.findings if ctx.change_set.judges(f.file))
     if ctx.workspace_open:
         report.timings["engine_s"] = ctx.workspace.timings.get("engine_s", 0.0)
+    base_findings = ctx.workspace.migration.base_findings if ctx.workspace_open else None
+    finish_report(report, ctx.config, ctx.change_set, base_findings, report.details.pop("shipped_findings", 0))
     if command == "check":
         report.details["check"] = {"checks": list(names)}
     report.timings["total_s"] = time.perf_counter() - started

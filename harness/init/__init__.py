@@ -51,12 +51,22 @@ def init_project(project: Path, options: EngineOptions, progress: Callable[[str]
         if record:
             text = _record(workspace, project, target, text, tables, found, supabase.api_schemas, notes, progress)
             result.recorded = True
+        text = with_baseline(text, max((m.version for m in migration.migrations), default=None))
     target.write_text(text, encoding="utf-8")
     try:
         load_config(project)  # the draft must be a valid configuration
     except ConfigError as exc:
         raise HarnessError(f"the drafted {target.name} is not valid ({exc}); please report this") from None
     return result
+
+
+def with_baseline(text: str, newest: str | None) -> str:
+    """A project with history adopts the gate on its next change: everything up to `newest` shipped."""
+    if newest is None:
+        return text
+    line = ("# Every migration up to this version has shipped: the gate judges only newer ones "
+            f"(--whole-history: all).\nbaseline = \"{newest}\"\n")
+    return text.replace("[project]\n", "[project]\n" + line, 1)
 
 
 def _record(workspace: Workspace, project: Path, target: Path, draft: str, tables: list, found: Recognised,

@@ -19,10 +19,14 @@ class SourceFile:
 
 
 def lint_sources(
-    sources: Sequence[SourceFile], api_schemas: Iterable[str] = ("public",), only: set[str] | None = None
+    sources: Sequence[SourceFile], api_schemas: Iterable[str] = ("public",), only: set[str] | None = None,
+    changed: frozenset[str] | None = None,
 ) -> list[Finding]:
-    """Lint files in the given (version) order; report findings for `only` files when given."""
-    ctx = LintContext(SchemaModel(), frozenset(api_schemas), reviewed=None if only is None else frozenset(only))
+    """Lint files in the given (version) order; report findings for `only` files when given.
+
+    `changed`: the change set's files (None: the whole history, each file its own change)."""
+    ctx = LintContext(SchemaModel(), frozenset(api_schemas), reviewed=None if only is None else frozenset(only),
+                      changed=changed)
     rules = [rule(ctx) for rule in RULES]
     per_statement = [rule for rule in rules if type(rule).statement is not Rule.statement]  # the hot loop
     parsed: list[ParsedFile] = []

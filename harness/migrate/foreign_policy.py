@@ -6,6 +6,9 @@ only their surfaces are read again, so the cost of a file follows what it touche
 the history. Any net change on a table that existed before the file is a `foreign-policy` finding
 naming the file, the table and the change. Where event triggers cannot be created (a database
 given with --db-url as a role that is not a superuser) every surface is read after every file.
+With a change set (`one_change`), tables the change set created are its own; a new policy on
+storage.objects, storage.buckets or realtime.messages is the documented pattern and not foreign (nor
+a later change to a policy the change set created there).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Iterable
 
 import psycopg
 
+from harness.changeset import OPEN_PLATFORM_TABLES
 from harness.findings import Finding, Severity
 from harness.migrate.waivers import foreign_policy_waivers
 
@@ -48,8 +52,10 @@ def read_surfaces(conn: psycopg.Connection, tables: Iterable[int] | None = None)
 class PolicyWatch:
     """The policy surface of every table, kept current file by file: `judge(file)` after each file."""
 
-    def __init__(self, conn: psycopg.Connection) -> None:
+    def __init__(self, conn: psycopg.Connection, one_change: bool = False) -> None:
         self.conn = conn
+        self.one_change = one_change  # every file watched is part of one change set
+        self.own_policies: set[tuple[int, str]] = set()
         self.incremental = _install_watch(conn)
         self.surfaces = read_surfaces(conn)
         self.roles = self._roles() if self.incremental else {}
@@ -70,7 +76,10 @@ class PolicyWatch:
             for oid in touched:
                 self.surfaces.pop(oid, None)
             self.surfaces.update(after)
-        findings = foreign_changes(before, after, file, self.creators)
+        own = set(self.creators) if self.one_change else set()
+        findings = foreign_changes(before, after, file, self.creators, own, self.own_policies)
+        if self.one_change:
+            self.own_policies |= new_open_policies(before, after)
         self.creators.update({oid: file for oid in after.keys() - before.keys()})
         if findings:
             waivers = foreign_policy_waivers(sql_text)
@@ -122,15 +131,20 @@ def foreign_changes(
     after: dict[int, TableSurface],
     file: str,
     creators: dict[int, str],
+    own_tables: frozenset[int] | set[int] = frozenset(),
+    own_policies: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset(),
 ) -> list[Finding]:
-    """Findings for every table in `before` whose surface differs in `after`."""
+    """Findings for every table in `before` (and not in `own_tables`) whose surface differs in `after`."""
     findings = []
     for oid, old in sorted(before.items(), key=lambda item: item[1].name):
         new = after.get(oid)
-        if new is None:
-            continue  # dropped: its policies went with it; not a policy edit
+        if new is None or oid in own_tables:
+            continue  # dropped (its policies went with it), or the change's own table
         owner = creators.get(oid)
         for change in _describe(old, new):
+            policy = change.get("policy")
+            if new.name in OPEN_PLATFORM_TABLES and policy and (change["before"] is None or (oid, policy) in own_policies):
+                continue  # a new policy on storage/realtime (or one the change set created there)
             owned = f" (created by {owner})" if owner else ""
             findings.append(
                 Finding(
@@ -140,7 +154,7 @@ def foreign_changes(
                     message=f"{change['text']} on {new.name}, a table this file did not create{owned}",
                     file=file,
                     table=new.name,
-                    evidence={k: v for k, v in change.items() if k != "text"} | {"created_by": owner},
+                    evidence={k: v for k, v in change.items() if k not in ("text", "policy")} | {"created_by": owner},
                 )
             )
     return findings
@@ -165,7 +179,8 @@ def _describe(old: TableSurface, new: TableSurface) -> list[dict[str, Any]]:
         else:
             differing = ", ".join(k for k in sorted(a.keys() | b.keys()) if a.get(k) != b.get(k))
             verb = f"changed ({differing}) of policy"
-        changes.append({"text": f"{verb} \"{name}\"", "object": f"policy {name}", "before": a, "after": b})
+        changes.append({"text": f"{verb} \"{name}\"", "object": f"policy {name}", "before": a, "after": b,
+                        "policy": name})
     for name in sorted(old.functions.keys() & new.functions.keys()):
         a, b = old.functions[name], new.functions[name]
         if a != b:
@@ -174,3 +189,12 @@ def _describe(old: TableSurface, new: TableSurface) -> list[dict[str, Any]]:
                             "object": f"function {name}", "before": a, "after": b})
     return changes
 
+
+
+def new_open_policies(before: dict[int, TableSurface], after: dict[int, TableSurface]) -> set[tuple[int, str]]:
+    """(table, policy) for every policy created on storage.objects, storage.buckets or realtime.messages."""
+    return {
+        (oid, name)
+        for oid, new in after.items() if new.name in OPEN_PLATFORM_TABLES
+        for name in new.policies.keys() - (before[oid].policies.keys() if oid in before else set())
+    }

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from harness.config import Config
 from harness.engine.server import Server
@@ -17,6 +17,9 @@ from harness.migrate.foreign_policy import PolicyWatch
 from harness.migrate.guard import apply_file_guarded, canary_session
 from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
 from harness.sql.discovery import MigrationFile, discover_migrations
+
+if TYPE_CHECKING:
+    from harness.changeset import ChangeSet
 
 Progress = Callable[[str], None]
 BLOCKING_RULES = ("migration-error", "timeout")  # a file that did not apply: nothing can run after it
@@ -33,6 +36,9 @@ class MigrationResult:
     cached: bool = False  # replayed from the template cache (migrate_template did not run)
     idempotency: list[Finding] | None = None  # the apply-twice findings, once known
     remember_idempotency: Callable[[list[Finding]], None] | None = None  # the cache's hook
+    # With a change set: the files under review (None: every file), the base state's catalog findings.
+    judged: list[MigrationFile] | None = None
+    base_findings: list[Finding] | None = None
 
     @property
     def applied(self) -> bool:
@@ -45,8 +51,14 @@ class MigrationResult:
 
     @property
     def watch_findings(self) -> list[Finding]:
-        """What the migrate check saw while applying (foreign-policy): the migrate check reports these."""
+        """What the migrate check saw while applying (foreign-policy, the change set's own rules):
+        the migrate check reports these."""
         return [f for f in self.findings if f.rule not in BLOCKING_RULES]
+
+    @property
+    def reviewed(self) -> list[MigrationFile]:
+        """The files apply-twice re-applies: the change set's, or every file."""
+        return self.migrations if self.judged is None else self.judged
 
 
 def _quiet(_: str) -> None:
@@ -54,31 +66,53 @@ def _quiet(_: str) -> None:
 
 
 def migrate_template(server: Server, config: Config, progress: Progress = _quiet,
-                     migrations: list[MigrationFile] | None = None) -> MigrationResult:
+                     migrations: list[MigrationFile] | None = None,
+                     change_set: ChangeSet | None = None) -> MigrationResult:
     """Apply every migration once on a clone of the platform database; that clone is the template.
 
     `migrations` as the run context discovered them (the discovery's findings are the context's to
     report); when None they are discovered here and the discovery's findings join the result's.
+    With a change set, the shipped files build the base state first (unwatched), and only the
+    change set's files are watched for foreign-policy changes.
     """
     started = time.perf_counter()
     findings: list[Finding] = []
     if migrations is None:
         migrations, findings = discover_migrations(config.project.migrations, config.root)
-    if not migrations:
+    if not migrations and change_set is not None and not change_set.whole and change_set.edits:
+        pass  # every migration deleted: the edits say so
+    elif not migrations:
         where = config.relative(config.project.migrations)
         raise HarnessError(
             f"no migrations found in {where}: expected files named <14-digit timestamp>_<name>.sql "
             "(set [project] migrations in harness.toml if they live elsewhere)"
         )
     shown = {m.path: config.relative(m.path) for m in migrations}
-    name = server.clone(server.platform_db, "migrated")
+    judged, base_findings, start = None, None, server.platform_db
+    if change_set is not None and not change_set.whole:
+        from harness.migrate.base_state import build_base_state
+        from harness.review import change_set_findings
+
+        findings = [f for f in findings if change_set.judges(f.file)] + change_set_findings(change_set)
+        judged = [m for m in migrations if shown[m.path] not in change_set.shipped]
+        shipped = [m for m in migrations if shown[m.path] in change_set.shipped]
+        prepare = (lambda conn: _set_api_schemas(conn, config)) if server.owns_cluster else None
+        base = build_base_state(server, config, shipped, shown, progress, prepare)
+        if base.template is None:
+            assert base.error is not None
+            return MigrationResult(migrations, None, None, findings + [base.error], judged=judged,
+                                   timings={"apply_s": time.perf_counter() - started})
+        start, base_findings = base.template, base.catalog
+    name = server.clone(start, "migrated")
+    if judged is not None:
+        server.drop_database(start)  # the base state lives on in the template; its catalog findings are kept
     error = None
     with server.connect(name) as conn, canary_session(server, name) as canary:
-        if server.owns_cluster:
+        if server.owns_cluster and judged is None:
             _set_api_schemas(conn, config)
-        watch = PolicyWatch(conn)
+        watch = PolicyWatch(conn, one_change=judged is not None)
         try:
-            for migration in migrations:
+            for migration in migrations if judged is None else judged:
                 file = shown[migration.path]
                 progress(f"applying {file}")
                 error = apply_file_guarded(server, conn, migration, file, canary)
@@ -96,6 +130,8 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
         snapshot=snapshot,
         findings=findings,
         creators=watch.table_creators(),
+        judged=judged,
+        base_findings=base_findings,
     )
     if error is not None:
         server.drop_database(name)
@@ -125,11 +161,11 @@ def check_idempotency(server: Server, config: Config, result: MigrationResult, p
 def _check_idempotency(server: Server, config: Config, result: MigrationResult, progress: Progress) -> list[Finding]:
     assert result.template is not None and result.snapshot is not None
     started = time.perf_counter()
-    progress("applying every migration a second time")
+    progress("applying every migration a second time" if result.judged is None else "applying the change set a second time")
     shown = {m.path: config.relative(m.path) for m in result.migrations}
     with server.scratch_database(result.template, "twice") as name:
         with server.connect(name) as conn:
-            error = apply_all(conn, result.migrations, lambda m: shown[m.path], record=False,
+            error = apply_all(conn, result.reviewed, lambda m: shown[m.path], record=False,
                               limit=server.limit())
             if error is not None:
                 result.timings["idempotency_s"] = time.perf_counter() - started
@@ -151,7 +187,7 @@ def _attribute(
     wanted = {(c.kind, c.name) for c in changes}
     blame: dict[tuple[str, str], str] = {}
     with server.scratch_database(result.template, "blame") as name, server.connect(name) as conn:
-        for migration in result.migrations:
+        for migration in result.reviewed:
             if apply_file(conn, migration, shown[migration.path], record=False, limit=server.limit()) is not None:
                 break
             for change in diff_snapshots(result.snapshot, take_snapshot(conn)):
@@ -184,8 +220,9 @@ def _change_finding(change: Change, file: str | None) -> Finding:
     )
 
 
-def run_migrate(server: Server, config: Config, progress: Progress = _quiet) -> MigrationResult:
+def run_migrate(server: Server, config: Config, progress: Progress = _quiet,
+                change_set: ChangeSet | None = None) -> MigrationResult:
     """Everything `harness migrate` proves: applies cleanly, touches no foreign policy, idempotent."""
-    result = migrate_template(server, config, progress)
+    result = migrate_template(server, config, progress, change_set=change_set)
     result.findings.extend(check_idempotency(server, config, result, progress))
     return result

@@ -74,7 +74,7 @@ def _finding_element(parent: ET.Element, finding: Finding) -> None:
         parent, "testcase", classname=f"harness.{finding.check}.{finding.rule}",
         name=" · ".join(where) or finding.message, time="0",
     )
-    if finding.severity.fails_gate:
+    if finding.fails_gate:
         failure = ET.SubElement(element, "failure", message=finding.message, type=finding.severity.value)
         failure.text = finding.message
     else:
@@ -101,7 +101,7 @@ def render_junit(report: Report) -> str:
     for check, findings in by_check.items():
         element = ET.SubElement(
             root, "testsuite", name=f"harness {check}", tests=str(len(findings)),
-            failures=str(sum(1 for f in findings if f.severity.fails_gate)), errors="0", skipped="0",
+            failures=str(sum(1 for f in findings if f.fails_gate)), errors="0", skipped="0",
             time=f"{report.timings.get(check, 0.0):.3f}",
         )
         for finding in findings:

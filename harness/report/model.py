@@ -53,6 +53,9 @@ class Report:
     # Per-check material for the renderers (audit matrices, explain plans, ...), keyed by check.
     details: dict[str, Any] = field(default_factory=dict)
     ran_tests: bool = False
+    # What was judged (harness.changeset.ChangeSet.to_json()) and header lines such as rule overrides.
+    change_set: dict[str, Any] | None = None
+    header: list[str] = field(default_factory=list)
 
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
@@ -67,7 +70,7 @@ class Report:
 
     @property
     def exit_code(self) -> ExitCode:
-        if any(f.severity.fails_gate for f in self.findings):
+        if any(f.fails_gate for f in self.findings):
             return ExitCode.FAILED
         if self.tests_failed or any(not s.ok for s in self.suites):
             return ExitCode.FAILED
@@ -93,6 +96,8 @@ class Report:
             "summary": summary,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
+        if self.change_set is not None:
+            data["change_set"] = self.change_set
         if self.details:
             data["details"] = self.details
         # Enough to render the report again in any format (harness report merge).

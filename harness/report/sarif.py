@@ -90,5 +90,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
     }
     if finding.evidence:
         properties["evidence"] = finding.evidence
+    if finding.pre_existing is not None:  # compared with the change set's base
+        result["baselineState"] = "unchanged" if finding.pre_existing else "new"
     result["properties"] = properties
     return result

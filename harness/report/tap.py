@@ -98,7 +98,7 @@ def _finding_suites(report: Report) -> list[tuple[str, list[Finding]]]:
 def _finding_tap(findings: list[Finding]) -> list[str]:
     lines = [f"1..{len(findings)}"]
     for number, finding in enumerate(findings, 1):
-        status = "not ok" if finding.severity.fails_gate else "ok"
+        status = "not ok" if finding.fails_gate else "ok"
         lines.append(f"{status} {number} - {finding.rule}: {finding.message}".replace("\n", " "))
         where = [w for w in (finding.location, finding.table, finding.persona, finding.operation) if w]
         lines.append(f"# {finding.severity.value}" + (f" at {' · '.join(where)}" if where else ""))
@@ -124,7 +124,7 @@ def render_tap(report: Report) -> str:
     for name, findings in pseudo:
         out.append(header(name))
         out.extend(_finding_tap(findings))
-        failing = [i for i, f in enumerate(findings, 1) if f.severity.fails_gate]
+        failing = [i for i, f in enumerate(findings, 1) if f.fails_gate]
         out.append(f"Failed {len(failing)}/{len(findings)} subtests " if failing else "ok")
         if failing:
             failed_pseudo.append((name, len(findings), failing))

@@ -36,6 +36,9 @@ def _sections(report: Report) -> list[str]:
 
 
 def render_text(report: Report, console: Console, verbose: bool = False) -> None:
+    for line in report.header:  # what was judged, changed rule severities
+        console.print(f"[bold]{escape(line)}[/]" if line is report.header[0] else f"[dim]{escape(line)}[/]",
+                      highlight=False)
     for module_name in _sections(report):
         importlib.import_module(f"harness.report.{module_name}").render_section(report, console, verbose)
     findings = report.sorted_findings()
@@ -60,6 +63,8 @@ def render_finding(console: Console, finding: Finding, verbose: bool) -> None:
     badge = f"[{STYLE[finding.severity]}]{finding.severity.value.upper():>8}[/]"
     where = [w for w in (finding.location, finding.table, finding.persona, finding.operation) if w]
     head = f"{badge} [bold]{finding.check}/{finding.rule}[/]"
+    if finding.pre_existing:
+        head += " [dim](pre-existing: at the base too, does not fail the gate)[/]"
     if where:
         head += f"  [dim]{escape(' · '.join(where))}[/]"
     console.print(head)
@@ -89,6 +94,9 @@ def _render_by_file(console: Console, findings: list[Finding], verbose: bool) ->
 def render_verdict(report: Report, console: Console) -> None:
     counts = count_by_severity(report.findings)
     parts = [f"{n} {sev}" for sev, n in counts.items() if n]
+    older = sum(1 for f in report.findings if f.pre_existing)
+    if older:
+        parts.append(f"{older} of them pre-existing")
     if report.ran_tests or report.suites:
         parts.insert(0, f"{report.tests_passed} tests passed, {report.tests_failed} failed")
     total = report.timings.get("total_s")
@@ -115,7 +123,7 @@ def summary_table(report: Report) -> Table:
     for check in checks:
         mine = [f for f in report.findings if f.check == check]
         counts = count_by_severity(mine)
-        failed = any(f.severity.fails_gate for f in mine) or (check == "test" and report.tests_failed > 0)
+        failed = any(f.fails_gate for f in mine) or (check == "test" and report.tests_failed > 0)
         status = "[red]failed[/]" if failed else "[green]passed[/]"
         seconds = report.timings.get(check)
         table.add_row(

@@ -23,6 +23,16 @@ class LintContext:
     api_schemas: frozenset[str]
     file: str = ""
     reviewed: frozenset[str] | None = None  # the files under review (the change set); None: every file
+    # The files of the change set; None for the whole history, where each file is its own change.
+    changed: frozenset[str] | None = None
+
+    def own(self, creator: str | None, file: str) -> bool:
+        """Whether an object created by `creator` belongs to the change that `file` is part of."""
+        if creator is None:
+            return False
+        if self.changed is None or file not in self.changed:
+            return creator == file  # the whole history, or a shipped file: each file is its own change
+        return creator in self.changed
 
     def in_api(self, name: str) -> bool:
         return name.split(".", 1)[0] in self.api_schemas

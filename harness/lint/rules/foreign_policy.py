@@ -1,4 +1,9 @@
-"""A migration changes the row level security of a table that another migration created.
+"""A migration under review changes the row level security of a table that is not its own.
+
+"Own" tables are those the change set creates; with `--whole-history`, those the file itself creates.
+Platform tables (auth.users, storage.objects, ...) are never own, but creating a *new* policy on
+storage.objects, storage.buckets or realtime.messages is the documented Supabase pattern and is fine;
+altering, renaming or dropping an existing one is not.
 
 Catches CREATE / ALTER / DROP / rename of a policy, ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL
 SECURITY, and a CREATE OR REPLACE that changes the body of a function the policies of such a table
@@ -16,6 +21,7 @@ from typing import Iterable, Iterator
 from pglast import ast
 from pglast.enums import ObjectType
 
+from harness.changeset import OPEN_PLATFORM_TABLES
 from harness.findings import Severity
 from harness.lint.model import RLS_FLAGS
 from harness.lint.rules.base import Hit, Rule
@@ -30,21 +36,33 @@ RLS_VERBS = {
 }
 
 
-def policy_changes(node: ast.Node) -> Iterator[tuple[str, str]]:
-    """(table, what the statement does to it) for every policy or RLS change of a statement."""
+def policy_changes(node: ast.Node) -> Iterator[tuple[str, str, str | None]]:
+    """(table, what the statement does to it, the policy it creates or None) for every policy or RLS
+    change of a statement."""
     if isinstance(node, ast.CreatePolicyStmt):
-        yield relation_name(node.table), f"creates policy {node.policy_name!r}"
+        yield relation_name(node.table), f"creates policy {node.policy_name!r}", node.policy_name
     elif isinstance(node, ast.AlterPolicyStmt):
-        yield relation_name(node.table), f"alters policy {node.policy_name!r}"
+        yield relation_name(node.table), f"alters policy {node.policy_name!r}", None
     elif isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_POLICY:
-        yield relation_name(node.relation), f"renames policy {node.subname!r}"
+        yield relation_name(node.relation), f"renames policy {node.subname!r}", None
     elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_POLICY:
         for _, table, name in drop_keys(node):
-            yield table, f"drops policy {name!r}"
+            yield table, f"drops policy {name!r}", None
     elif isinstance(node, ast.AlterTableStmt):
         for cmd in node.cmds or ():
             if cmd.subtype in RLS_FLAGS:
-                yield relation_name(node.relation), RLS_VERBS[RLS_FLAGS[cmd.subtype]]
+                yield relation_name(node.relation), RLS_VERBS[RLS_FLAGS[cmd.subtype]], None
+
+
+def _dropped_or_altered(node: ast.Node) -> Iterator[tuple[str, str]]:
+    """(table, policy) for every existing policy a statement alters, renames or drops."""
+    if isinstance(node, ast.AlterPolicyStmt):
+        yield relation_name(node.table), node.policy_name
+    elif isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_POLICY:
+        yield relation_name(node.relation), node.subname
+    elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_POLICY:
+        for _, table, name in drop_keys(node):
+            yield table, name
 
 
 class ForeignPolicy(Rule):
@@ -53,10 +71,17 @@ class ForeignPolicy(Rule):
 
     def statement(self, stmt: Statement) -> Iterable[Hit]:
         model = self.ctx.model
-        for table, action in policy_changes(stmt.node):
+        touched = dict(_dropped_or_altered(stmt.node))
+        for table, action, created in policy_changes(stmt.node):
             creator = model.creator(table)
-            if creator != stmt.file:
-                yield self.hit(stmt, f"{action} on {table}, {_owner(creator)}", table, created_by=creator)
+            if self.ctx.own(creator, stmt.file):
+                continue
+            if table in OPEN_PLATFORM_TABLES and creator is None:
+                name = created or touched.get(table)
+                existing = model.policy(table, name) if name else None
+                if existing is None or self.ctx.own(existing.statement.file, stmt.file):
+                    continue  # a new policy (or one of this change's own) on storage/realtime: the documented pattern
+            yield self.hit(stmt, f"{action} on {table}, {_owner(creator)}", table, created_by=creator)
         if isinstance(stmt.node, ast.CreateFunctionStmt):
             yield from self._redefined_function(stmt)
 
@@ -68,8 +93,12 @@ class ForeignPolicy(Rule):
             return
         by_table: dict[str, list[str]] = {}
         for policy in model.policies_calling(name):
-            if model.creator(policy.table) != stmt.file:
-                by_table.setdefault(policy.table, []).append(policy.name)
+            creator = model.creator(policy.table)
+            if self.ctx.own(creator, stmt.file):
+                continue
+            if policy.table in OPEN_PLATFORM_TABLES and creator is None and self.ctx.own(policy.statement.file, stmt.file):
+                continue
+            by_table.setdefault(policy.table, []).append(policy.name)
         for table, names in sorted(by_table.items()):
             policies = ", ".join(repr(n) for n in sorted(names))
             yield self.hit(

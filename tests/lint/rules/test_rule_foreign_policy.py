@@ -86,6 +86,54 @@ create policy "notes of my org" on public.notes for select to authenticated
 
 
 def test_platform_tables_are_foreign(linter):
-    storage = "create policy read on storage.objects for select to authenticated using (bucket_id = 'public');"
-    [finding] = linter.rule("foreign-policy", storage)
+    auth = "create policy read on auth.users for select to authenticated using (true);"
+    [finding] = linter.rule("foreign-policy", auth)
     assert "no migration of this project creates" in finding.message
+
+
+STORAGE = """
+drop policy if exists "read own files" on storage.objects;
+create policy "read own files" on storage.objects for select to authenticated
+  using (bucket_id = 'avatars' and owner = (select auth.uid()));
+create policy "upload" on storage.buckets for insert to authenticated with check (true);
+"""
+
+
+def test_new_policies_on_storage_and_realtime_are_the_documented_pattern(linter):
+    realtime = "create policy listen on realtime.messages for select to authenticated using (true);"
+    assert linter.rule("foreign-policy", STORAGE, realtime) == []
+
+
+def test_altering_or_dropping_an_existing_storage_policy_is_foreign(linter):
+    later = """
+alter policy "read own files" on storage.objects using (true);
+drop policy "upload" on storage.buckets;
+create policy "read own files v2" on storage.objects for select to authenticated using (true);
+"""
+    findings = linter.rule("foreign-policy", STORAGE, later)
+    assert [(f.line, f.table) for f in findings] == [(2, "storage.objects"), (3, "storage.buckets")]
+    assert "rls" not in findings[0].message and "alters policy" in findings[0].message
+
+
+def _changed(*files: str, changed: tuple[int, ...]):
+    from harness.lint.engine import SourceFile, lint_sources
+
+    sources = [SourceFile(f"supabase/migrations/2024010100000{i}_m{i}.sql", sql) for i, sql in enumerate(files, 1)]
+    judged = frozenset(sources[i - 1].file for i in changed)
+    return [f for f in lint_sources(sources, changed=judged) if f.rule == "foreign-policy"]
+
+
+def test_with_a_change_set_its_own_tables_are_not_foreign():
+    install = "create table if not exists public.notes (id uuid primary key);"
+    policies = 'alter table public.notes enable row level security;\ncreate policy "read" on public.notes for select to authenticated using (true);'
+    # Both files under review: the change set created the table, so its later file may write its policies.
+    assert _changed(PROFILES, install, policies, changed=(2, 3)) == []
+    # The table shipped (file 2 is at the base): the change set's policies on it are foreign.
+    findings = _changed(PROFILES, install, policies, changed=(3,))
+    assert [f.line for f in findings] == [1, 2] and all(f.table == "public.notes" for f in findings)
+
+
+def test_with_a_change_set_storage_policies_it_created_may_be_changed():
+    later = 'alter policy "read own files" on storage.objects using (true);'
+    assert _changed(STORAGE, later, changed=(1, 2)) == []
+    assert len(_changed(STORAGE, later, changed=(2,))) == 1
