@@ -147,7 +147,8 @@ def _version(name: str) -> str | None:
 def _since(migrations_dir: Path, root: Path, version: str, reason: str) -> ChangeSet:
     if not re.fullmatch(r"\d+", version):
         raise HarnessError(f"{reason} {version!r} is not a migration version (the digits before the first _ of a file name)")
-    shipped, judged = [], []
+    shipped: list[str] = []
+    judged: list[str] = []
     for path in _sql_files(migrations_dir):
         own = _version(path.name)
         # Versions compare as the CLI orders files: by name, so digits compare as text of equal width.
@@ -205,7 +206,8 @@ def _from_git(migrations_dir: Path, root: Path, ref: str, reason: str) -> Change
             edited[paths[0]] = ShippedEdit(paths[0], "edited")
         elif status.startswith("D") and paths[0] in at_base:
             edited[paths[0]] = ShippedEdit(paths[0], "deleted")
-    shipped, judged = [], []
+    shipped: list[str] = []
+    judged: list[str] = []
     for path in _sql_files(migrations_dir):
         name = path.name
         is_shipped = name in at_base and name not in untracked and edited.get(name, ShippedEdit("", "edited")).how != "renamed"
