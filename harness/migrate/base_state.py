@@ -12,7 +12,7 @@ from typing import Callable
 from harness.config import Config
 from harness.engine.server import Server
 from harness.findings import Finding
-from harness.lint.discovery import MigrationFile
+from harness.sql.discovery import MigrationFile
 from harness.migrate.apply import apply_all
 
 Progress = Callable[[str], None]
