@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.findings import OPERATIONS, HarnessError
+from harness.platform_settings import PlatformSettings, read_platform_settings
 
 SCOPES = ("none", "own", "tenant", "all")
 QUALIFIED = r"[A-Za-z_][\w$]*\.[A-Za-z_][\w$]*"
@@ -138,6 +139,7 @@ class Config:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     buckets: dict[str, BucketSpec] = field(default_factory=dict)
     rules: dict[str, str] = field(default_factory=dict)  # [rules]: rule id -> off | info | ... | critical
+    platform: PlatformSettings = field(default_factory=PlatformSettings)
 
     @property
     def audited(self) -> bool:
@@ -267,7 +269,8 @@ def _line_of(source: Path | None, key: str) -> int | None:
 
 def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Config:
     top = _Reader(source, data, "")
-    top.only(("project", "tenancy", "tables", "functions", "buckets", "explain", "rules"))
+    top.only(("project", "tenancy", "tables", "functions", "buckets", "explain", "rules", "db"))
+    top.table("db").only(("major_version",))
     project = _parse_project(root, top.table("project"))
     tenancy = _parse_tenancy(top.table("tenancy"))
     personas = tenancy.personas
@@ -293,8 +296,9 @@ def parse_config(root: Path, data: dict[str, Any], source: Path | None) -> Confi
         if names.count(name) > 1:
             top.fail(f"two [[explain]] targets are named {name!r}; names must be unique", "explain")
     rules = _parse_rules(top.table("rules"))
+    platform = read_platform_settings(root, data, source)
     return Config(source=source, project=project, tenancy=tenancy, tables=tables, explain=targets,
-                  functions=functions, buckets=buckets, rules=rules)
+                  functions=functions, buckets=buckets, rules=rules, platform=platform)
 
 
 def _parse_rules(r: _Reader) -> dict[str, str]:
@@ -310,7 +314,7 @@ def _parse_rules(r: _Reader) -> dict[str, str]:
 
 
 def _parse_project(root: Path, r: _Reader) -> ProjectSettings:
-    r.only(("migrations", "tests", "seed", "api_schemas", "baseline"))
+    r.only(("migrations", "tests", "seed", "api_schemas", "baseline", "major_version"))
     seed = r.text("seed", "supabase/seed.sql")
     schemas = r.strings("api_schemas", ("public",))
     for schema in schemas:

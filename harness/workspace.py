@@ -77,7 +77,9 @@ class Workspace:
             return UrlEngine(options.db_url, allow_remote=options.allow_remote, progress=self.progress)
         if options.engine == "docker":
             return DockerEngine(progress=self.progress)
-        return LocalEngine(pg_bin=options.pg_bin, tcp_port=options.tcp_port, progress=self.progress)
+        return LocalEngine(
+            pg_bin=options.pg_bin, tcp_port=options.tcp_port, major=self.config.platform.major, progress=self.progress
+        )
 
     def __exit__(self, *exc: object) -> None:
         if self._engine is not None:

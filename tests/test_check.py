@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.every_major  # run on PostgreSQL 15 and 17 (Makefile: test)
+
 MIGRATION = """
 create table if not exists public.teams (id uuid primary key, name text not null);
 alter table public.teams enable row level security;

@@ -12,6 +12,8 @@ from harness.engine.server import PLATFORM_DB, Server
 from harness.migrate.run import migrate_template
 from harness.personas import ANON, as_persona, member
 
+pytestmark = pytest.mark.every_major  # run on PostgreSQL 15 and 17 (Makefile: test)
+
 HOSTED_STYLE_MIGRATION = """
 create extension if not exists "uuid-ossp" with schema extensions;
 do $$

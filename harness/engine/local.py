@@ -29,6 +29,7 @@ from typing import Callable, Iterator
 import psycopg
 
 from harness.engine.binaries import PgBinaries, find_binaries
+from harness.engine.install_tree import install_tree
 from harness.engine.osuser import RunAs, server_user
 from harness.engine.server import PLATFORM_DB, Server
 from harness.engine.sweep import mark_owner, release_segment, sweep_partial_clusters, sweep_run_folders
@@ -107,6 +108,41 @@ def cache_root() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "harness"
+
+
+def installs_root(run_as: RunAs) -> Path:
+    """Where the private server installations live: the cache, if the server's OS user can reach it.
+
+    As root the cache is usually under /root (mode 0700), which the server's user cannot enter;
+    then a folder of ours in the temp folder serves (sticky /tmp: nobody else can replace it).
+    """
+    preferred = cache_root() / "installs"
+    if not run_as.switch or _reachable(preferred, run_as):
+        return preferred
+    fallback = Path(tempfile.gettempdir()) / f"harness-installs-{os.geteuid()}"
+    fallback.mkdir(mode=0o755, exist_ok=True)
+    stats = fallback.lstat()
+    if fallback.is_symlink() or stats.st_uid != os.geteuid() or stats.st_mode & 0o022:
+        raise HarnessError(f"{fallback} is not a folder of ours; remove it or set HARNESS_CACHE_DIR")
+    return fallback
+
+
+def _reachable(path: Path, run_as: RunAs) -> bool:
+    """True when every existing ancestor of `path` lets `run_as` pass (x for other, group or owner)."""
+    for folder in [path, *path.parents]:
+        try:
+            stats = folder.stat()
+        except OSError:
+            continue
+        if stats.st_uid == run_as.uid:
+            bit = 0o100
+        elif stats.st_gid == run_as.gid:
+            bit = 0o010
+        else:
+            bit = 0o001
+        if not stats.st_mode & bit:
+            return False
+    return True
 
 
 def die_with_parent(signum: int = signal.SIGQUIT) -> None:
@@ -228,6 +264,7 @@ class LocalEngine:
 
     pg_bin: Path | None = None
     tcp_port: int | None = None
+    major: int | None = None  # None: $HARNESS_PG_MAJOR, else the CLI's default; --pg-bin beats it
     progress: Progress | None = None
     binaries: PgBinaries | None = None
     server: Server | None = field(default=None, init=False)
@@ -241,11 +278,18 @@ class LocalEngine:
         if self.progress:
             self.progress(message)
 
+    def resolve_binaries(self) -> PgBinaries:
+        """The private installation of the project's major (or of --pg-bin), found once."""
+        if self.binaries is None:
+            self.binaries = install_tree(find_binaries(self.pg_bin, self.major), installs_root(server_user()))
+        return self.binaries
+
     def start(self, cluster: Path | None = None) -> Server:
         """Boot a copy of the platform cluster (or of `cluster`, a stopped data folder such as a cached
         migrated template's)."""
-        self.binaries = self.binaries or find_binaries(self.pg_bin)
         run_as = server_user()
+        self.resolve_binaries()
+        assert self.binaries is not None
         cached = cluster or self._cached_cluster(self.binaries, run_as)
         _LIVE.add(self)
         try:

@@ -48,6 +48,7 @@ def key_inputs(binaries: PgBinaries, config: Config, given: list[MigrationFile] 
         "major": str(binaries.major).encode(),
         "extensions": _extensions(binaries),
         "api_schemas": "\0".join(config.project.api_schemas).encode(),
+        "grants": config.platform.grants_model.encode(),  # the project's default privileges
         "migrations": _folder(config.project.migrations),
         "migrations_path": config.relative(config.project.migrations).encode(),  # findings name files by it
         "harness": _harness_code(),
@@ -178,7 +179,8 @@ def start_from_cache(engine: LocalEngine, config: Config, progress: Callable[[st
     (None when the cache is off). `discover`: the run context's migrations, when it has them."""
     if not enabled():
         return engine.start(), None, None
-    engine.binaries = engine.binaries or find_binaries(engine.pg_bin)  # no server binaries: said first
+    engine.resolve_binaries()  # no server binaries: said first
+    assert engine.binaries is not None
     given = discover() if discover is not None else None
     entry = entry_for(engine.binaries, config, given)
     cached = entry.load(config, given) if entry.exists() else None
