@@ -34,6 +34,7 @@ def run_up_command(common: Common, progress: Progress) -> int:
         if common.fmt == "json":
             print(json.dumps({
                 "ready": database is not None,
+                "platform": workspace.platform_label,
                 "url": server.url(database) if database else None,
                 "psql": server.psql_command(database) if database else None,
                 "database": database,
@@ -41,6 +42,7 @@ def run_up_command(common: Common, progress: Progress) -> int:
                 "findings": [f.to_json() for f in findings],
             }), flush=True)
         else:
+            console.print(workspace.platform_label)
             for finding in findings:
                 console.print(f"[red]{finding.rule}[/] {finding.location or ''} {finding.message}")
             if database is not None:

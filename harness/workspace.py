@@ -24,7 +24,7 @@ from harness.helpers_extension import install_helpers
 from harness.migrate.run import MigrationResult, migrate_template
 from harness.migrate.template_cache import TemplateEntry, remember, start_from_cache
 from harness.options import EngineOptions
-from harness.pgtap.helpers import HELPERS_SQL
+from harness.pgtap.helpers import HELPERS_SQL, PGTAP_SQL
 from harness.sql.discovery import MigrationFile
 
 if TYPE_CHECKING:
@@ -101,6 +101,14 @@ class Workspace:
         return None
 
     @property
+    def platform_label(self) -> str:
+        """The first line of every report: the server's version and the platform model."""
+        with self.server.connect(self.server.admin_db) as conn:
+            version = conn.execute("show server_version").fetchone()[0].split()[0]  # type: ignore[index]
+        model = "Supabase platform" if isinstance(self._engine, LocalEngine) else "the given server"
+        return f"PostgreSQL {version} · {model} (hosted {self.config.platform.grants_model})"
+
+    @property
     def migration(self) -> MigrationResult:
         """The project's migrations applied once (done on first use, then shared)."""
         with self._lock:
@@ -138,6 +146,7 @@ class Workspace:
                     if deadline.passed:
                         raise SeedError(shown, deadline.describe(shown), timed_out=True) from None
                     raise SeedError(shown, str(exc).strip(), _error_line(exc, text)) from None
+            conn.execute(PGTAP_SQL)
         return name
 
 

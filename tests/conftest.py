@@ -15,6 +15,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 MakeProject = Callable[..., Path]
 
+# The fixtures model projects created before 2026, whose new tables in `public` are granted to the
+# API roles by default (supabase/config.toml `[api] auto_expose_new_tables = true`); today's grants
+# have tests of their own (test_platform.py, test_hosted_fidelity.py).
+LEGACY_GRANTS = "[api]\nauto_expose_new_tables = true\n"
+
 
 @pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
@@ -26,10 +31,13 @@ def make_project(tmp_path: Path) -> MakeProject:
         tests: dict[str, str] | None = None,
         seed: str | None = None,
         name: str = "project",
+        auto_expose: bool = True,
     ) -> Path:
         root = tmp_path / name
         folder = root / "supabase" / "migrations"
         folder.mkdir(parents=True)
+        if auto_expose:
+            (root / "supabase" / "config.toml").write_text(LEGACY_GRANTS, encoding="utf-8")
         for file, sql in migrations.items():
             (folder / file).write_text(textwrap.dedent(sql), encoding="utf-8")
         for file, sql in (tests or {}).items():

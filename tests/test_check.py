@@ -86,6 +86,7 @@ BROKEN = {
 def _project(root: Path, extra_migrations: dict[str, str], suite: str | None, explain_budget: str | None) -> Path:
     migrations = root / "supabase" / "migrations"
     migrations.mkdir(parents=True)
+    (root / "supabase" / "config.toml").write_text("[api]\nauto_expose_new_tables = true\n")  # pre-2026 grants
     (migrations / "20260101000000_notes.sql").write_text(MIGRATION)
     for name, sql in extra_migrations.items():
         (migrations / name).write_text(sql)

@@ -32,6 +32,7 @@ create table if not exists public.profiles (
   created_at timestamptz not null default now()
 );
 alter table public.profiles enable row level security;
+grant select on public.profiles to anon, authenticated;  -- a project created today grants explicitly
 
 drop policy if exists "own profile" on public.profiles;
 create policy "own profile" on public.profiles for select to authenticated
@@ -81,16 +82,32 @@ def test_hosted_style_migration_applies_unchanged(pg_server: Server, migrated: s
         assert recorded == [("20260101000000", "hosted")]
 
 
-def test_default_privileges_make_rls_the_only_barrier(pg_server: Server, migrated: str) -> None:
+def test_a_project_created_today_grants_nothing_new_to_the_api_roles(pg_server: Server, migrated: str) -> None:
     with pg_server.connect(migrated) as conn:
+        # The migration granted select to anon and authenticated; nothing else was granted.
         for role in ("anon", "authenticated", "service_role"):
-            assert conn.execute(
-                "select has_table_privilege(%s, 'public.profiles', 'select, insert, update, delete')", (role,)
+            assert not conn.execute(
+                "select has_table_privilege(%s, 'public.profiles', 'insert, update, delete')", (role,)
             ).fetchone()[0], role
-        assert conn.execute("select has_function_privilege('anon', 'public.handle_new_user()', 'execute')").fetchone()[0]
+        assert not conn.execute("select has_table_privilege('service_role', 'public.profiles', 'select')").fetchone()[0]
         # ...and auth.users is not readable by the API roles, as on hosted Supabase.
         assert not conn.execute("select has_table_privilege('anon', 'auth.users', 'select')").fetchone()[0]
         assert conn.execute("select relrowsecurity from pg_class where oid = 'auth.users'::regclass").fetchone()[0]
+
+
+def test_auto_expose_new_tables_keeps_the_old_default_grants(tmp_path, pg_server: Server) -> None:
+    (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    (tmp_path / "supabase" / "config.toml").write_text("[api]\nauto_expose_new_tables = true\n")
+    (tmp_path / "supabase" / "migrations" / "20260101000000_t.sql").write_text(
+        "create table public.t (id int primary key); alter table public.t enable row level security;"
+    )
+    result = migrate_template(pg_server, load_config(tmp_path))
+    assert result.applied
+    with pg_server.connect(result.template) as conn:  # type: ignore[arg-type]
+        for role in ("anon", "authenticated", "service_role"):
+            assert conn.execute(
+                "select has_table_privilege(%s, 'public.t', 'select, insert, update, delete')", (role,)
+            ).fetchone()[0], role
 
 
 def test_roles_as_on_supabase(pg_server: Server) -> None:
@@ -102,10 +119,10 @@ def test_roles_as_on_supabase(pg_server: Server) -> None:
                 "where rolname in ('anon', 'authenticated', 'service_role')"
             )
         )
-        assert flags == {
-            "anon": (False, False, False),
-            "authenticated": (False, False, False),
-            "service_role": (False, False, True),
+        assert flags == {  # INHERIT since 2023 on hosted (alter_api_roles_for_inherit)
+            "anon": (False, True, False),
+            "authenticated": (False, True, False),
+            "service_role": (False, True, True),
         }
         path = conn.execute(
             "select setconfig from pg_db_role_setting where setrole = 'authenticated'::regrole and setdatabase = 0"
@@ -114,7 +131,7 @@ def test_roles_as_on_supabase(pg_server: Server) -> None:
         extensions = dict(conn.execute("select extname, extnamespace::regnamespace::text from pg_extension"))
         assert extensions["pgcrypto"] == "extensions"
         assert extensions["uuid-ossp"] == "extensions"
-        assert extensions.get("pgtap") == "extensions"
+        assert "pgtap" not in extensions  # available, created by `harness test` (as `supabase test db`)
 
 
 def test_pgrst_db_schemas_follow_the_configuration(pg_server: Server, migrated: str) -> None:

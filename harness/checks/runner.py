@@ -65,6 +65,7 @@ def run_checks(ctx: RunContext, names: tuple[str, ...], command: str) -> Report:
         report.extend(f for f in ctx.discovery.findings if ctx.change_set.judges(f.file))
     if ctx.workspace_open:
         report.timings["engine_s"] = ctx.workspace.timings.get("engine_s", 0.0)
+        report.platform = ctx.workspace.platform_label
     base_findings = ctx.workspace.migration.base_findings if ctx.workspace_open else None
     finish_report(report, ctx.config, ctx.change_set, base_findings, report.details.pop("shipped_findings", 0))
     if command == "check":

@@ -35,12 +35,18 @@ from harness.engine.server import PLATFORM_DB, Server
 from harness.engine.sweep import mark_owner, release_segment, sweep_partial_clusters, sweep_run_folders
 from harness.findings import HarnessError
 
-CACHE_FORMAT = "4"  # bump when the cached cluster's layout or settings change
+CACHE_FORMAT = "5"  # bump when the cached cluster's layout or settings change
 SOCKET_PORT = 5432
 START_TIMEOUT_S = 30.0
 POLL_S = 0.005
 
 Progress = Callable[[str], None]
+
+# The bootstrap superuser is `supabase_admin`, as on hosted Supabase; `postgres` is a NOSUPERUSER
+# role made by the platform layer (harness/platform/00_roles.sql).
+ADMIN_USER = "supabase_admin"
+# Hosted Supabase sorts text as en-US (ICU), not as the C locale: `order by name` must agree.
+ICU_COLLATION = ("--locale-provider=icu", "--icu-locale=en-US")
 
 # Fast and disposable: nothing here needs to survive a crash.
 SERVER_SETTINGS = {
@@ -233,7 +239,10 @@ def _start_postgres(
             **run_as.popen_kwargs(),
         )
     process = _Process(popen, log)
-    server = Server(host=str(socket_dir), port=port, tcp_port=tcp_port, clone_strategy="file_copy")
+    server = Server(
+        host=str(socket_dir), port=port, tcp_port=tcp_port, clone_strategy="file_copy",
+        admin_user=ADMIN_USER, db_owner="postgres",
+    )
     try:
         _wait_ready(process, server, socket_dir / f".s.PGSQL.{port}")
     except BaseException:
@@ -250,7 +259,7 @@ def _wait_ready(process: _Process, server: Server, socket: Path) -> None:
             raise HarnessError("PostgreSQL did not start:\n  " + "\n  ".join(tail))
         if socket.exists():
             try:
-                psycopg.connect(server.conninfo("postgres"), connect_timeout=2).close()
+                psycopg.connect(server.conninfo(server.admin_db, ADMIN_USER), connect_timeout=2).close()
                 return
             except psycopg.OperationalError:
                 pass  # the socket exists before the server accepts connections
@@ -396,8 +405,8 @@ def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:
         data = build / "data"
         initdb = subprocess.run(
             [
-                binaries.path("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--wal-segsize=1",
+                binaries.path("initdb"), "-D", str(data), "-U", ADMIN_USER, "-A", "trust",
+                "-E", "UTF8", "--locale=C.UTF-8", *ICU_COLLATION, "--no-sync", "--wal-segsize=1",
             ],
             capture_output=True,
             text=True,
@@ -422,8 +431,9 @@ def _build_cluster(binaries: PgBinaries, run_as: RunAs, target: Path) -> None:
 
 
 def _load_platform(server: Server) -> None:
-    server.create_database(PLATFORM_DB)
-    with server.connect(PLATFORM_DB) as conn:
+    with server.connect_admin() as conn:  # owned by the superuser: `postgres` does not exist yet
+        conn.execute(f"create database {PLATFORM_DB}".encode())
+    with server.connect_admin(PLATFORM_DB) as conn:
         for name, text in platform_sources():
             try:
                 conn.execute(text)

@@ -28,7 +28,11 @@ PLATFORM_DB = "harness_platform"  # the Supabase-compatible template every proje
 class Server:
     host: str  # a socket directory or a host name
     port: int
-    user: str = "postgres"
+    user: str = "postgres"  # who migrations, seeds, suites and probes connect as
+    # The harness's own superuser where it is not `user` (local engine: `supabase_admin`, as on
+    # hosted Supabase, while `postgres` is NOSUPERUSER): creates and drops databases, loads the platform.
+    admin_user: str | None = None
+    db_owner: str | None = None  # owner of every database we create (None: whoever creates it)
     password: str | None = None
     tcp_port: int | None = None  # also reachable on 127.0.0.1:tcp_port (harness up --port)
     # FILE_COPY copies the template's files and checkpoints; with fsync off that is the fastest way
@@ -76,6 +80,10 @@ class Server:
     def connect(self, dbname: str, *, autocommit: bool = True, user: str | None = None) -> psycopg.Connection:
         return psycopg.connect(self.conninfo(dbname, user), autocommit=autocommit)
 
+    def connect_admin(self, dbname: str | None = None) -> psycopg.Connection:
+        """An autocommit connection as the harness's own superuser (the platform, databases)."""
+        return self.connect(dbname or self.admin_db, user=self.admin_user)
+
     def unique_name(self, prefix: str) -> str:
         with self._lock:
             return f"{self.scratch_prefix}{prefix}_{os.getpid()}_{self._token}_{next(self._names)}"
@@ -89,7 +97,9 @@ class Server:
             )
             if self.clone_strategy:
                 query += sql.SQL(" strategy {}").format(sql.SQL(self.clone_strategy))
-        with self.connect(self.admin_db) as conn:
+        if self.db_owner:
+            query += sql.SQL(" owner {}").format(sql.Identifier(self.db_owner))
+        with self.connect_admin() as conn:
             conn.execute(query)
         with self._lock:
             self.created.add(name)
@@ -100,7 +110,7 @@ class Server:
         return self.create_database(self.unique_name(prefix), template)
 
     def drop_database(self, name: str) -> None:
-        with self.connect(self.admin_db) as conn:
+        with self.connect_admin() as conn:
             conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
         with self._lock:
             self.created.discard(name)
@@ -119,7 +129,7 @@ class Server:
             conn.execute("select pg_terminate_backend(%s)", (pid,))
 
     def mark_template(self, name: str) -> None:
-        with self.connect(self.admin_db) as conn:
+        with self.connect_admin() as conn:
             conn.execute(sql.SQL("alter database {} is_template true").format(sql.Identifier(name)))
 
     @contextmanager

@@ -80,6 +80,9 @@ def apply_file(
     stopped: an error with `timed_out`.
     """
     statements = split_statements(migration.sql)
+    # As the Supabase CLI before every file: a dump's `set_config('search_path', '', false)` (or
+    # any other session setting) must not leak into the next file.
+    reset_session(conn)
     try:
         for stepwise in (False, True):
             try:

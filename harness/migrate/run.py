@@ -17,6 +17,7 @@ from harness.migrate.foreign_policy import PolicyWatch
 from harness.migrate.guard import apply_file_guarded, canary_session
 from harness.migrate.snapshot import Change, Snapshot, diff_snapshots, take_snapshot
 from harness.sql.discovery import MigrationFile, discover_migrations
+from harness.data_api_grants import apply_grants_model
 
 if TYPE_CHECKING:
     from harness.changeset import ChangeSet
@@ -84,7 +85,7 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
     elif not migrations:
         where = config.relative(config.project.migrations)
         raise HarnessError(
-            f"no migrations found in {where}: expected files named <14-digit timestamp>_<name>.sql "
+            f"no migrations found in {where}: expected files named <version>_<name>.sql "
             "(set [project] migrations in harness.toml if they live elsewhere)"
         )
     shown = {m.path: config.relative(m.path) for m in migrations}
@@ -107,9 +108,13 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
     if judged is not None:
         server.drop_database(start)  # the base state lives on in the template; its catalog findings are kept
     error = None
-    with server.connect(name) as conn, canary_session(server, name) as canary:
+    with server.connect_admin(name) as admin:
         if server.owns_cluster and judged is None:
-            _set_api_schemas(conn, config)
+            _set_api_schemas(admin, config)
+        apply_grants_model(admin, config.platform)
+    with server.connect(name) as conn, canary_session(server, name) as canary:
+        # As postgres (no superuser) the watch's event triggers cannot be installed: it reads every
+        # table's policy surface after each file instead (correct, slower on long histories).
         watch = PolicyWatch(conn, one_change=judged is not None)
         try:
             for migration in migrations if judged is None else judged:

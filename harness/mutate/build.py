@@ -18,7 +18,7 @@ from harness.engine.server import Server
 from harness.findings import HarnessError
 from harness.migrate.apply import ApplyError, apply_file
 from harness.mutate.model import Mutant
-from harness.pgtap.helpers import HELPERS_SQL
+from harness.pgtap.helpers import HELPERS_SQL, PGTAP_SQL
 from harness.sql.discovery import MigrationFile
 
 
@@ -73,6 +73,7 @@ class MutantBuilder:
         """Load the pgTAP helpers and the seed, as the test template has them. When one fails: which
         (the helpers, or the seed file as reports name it) and the error."""
         scripts = [("the pgTAP helpers", self._helpers)] + ([self._seed] if self._seed is not None else [])
+        scripts.append(("pgTAP", PGTAP_SQL))
         with self.server.connect(database) as conn:
             for name, script in scripts:
                 try:

@@ -56,6 +56,9 @@ class Report:
     # What was judged (harness.changeset.ChangeSet.to_json()) and header lines such as rule overrides.
     change_set: dict[str, Any] | None = None
     header: list[str] = field(default_factory=list)
+    # What the project ran on, e.g. "PostgreSQL 17.10 · Supabase platform (hosted 2026 grants)":
+    # the text report's first line, and `platform` in JSON.
+    platform: str | None = None
 
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
@@ -98,6 +101,8 @@ class Report:
         }
         if self.change_set is not None:
             data["change_set"] = self.change_set
+        if self.platform:
+            data["platform"] = self.platform
         if self.details:
             data["details"] = self.details
         # Enough to render the report again in any format (harness report merge).

@@ -36,6 +36,8 @@ def _sections(report: Report) -> list[str]:
 
 
 def render_text(report: Report, console: Console, verbose: bool = False) -> None:
+    if report.platform:
+        console.print(f"[dim]{escape(report.platform)}[/]", highlight=False)
     for line in report.header:  # what was judged, changed rule severities
         console.print(f"[bold]{escape(line)}[/]" if line is report.header[0] else f"[dim]{escape(line)}[/]",
                       highlight=False)

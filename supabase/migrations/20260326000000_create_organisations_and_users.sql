@@ -163,10 +163,13 @@ revoke execute on function public.set_updated_at() from public, anon, authentica
 
 -- -------------------------------------------------------------------------------------------------
 -- Privileges: RLS is the barrier for authenticated; anon gets nothing at all, and nobody on the API
--- gets TRUNCATE (which row level security does not govern), REFERENCES or TRIGGER.
+-- gets TRUNCATE (which row level security does not govern), REFERENCES or TRIGGER. Granted
+-- explicitly: a project created since 2026 no longer grants new tables to the API roles by default
+-- (and one created before still does, hence the revokes).
 -- -------------------------------------------------------------------------------------------------
 revoke all on table public.organisations, public.users from anon;
 revoke truncate, references, trigger on table public.organisations, public.users from authenticated;
+grant select, insert, update, delete on table public.organisations, public.users to authenticated, service_role;
 -- Ids are immutable through the API: a profile's id is its auth account, and re-pointing it would
 -- hand the profile (and its organisation) to another account. Every other column stays updatable
 -- (the policies decide which rows).

@@ -150,9 +150,10 @@ create or replace trigger peer_mentor_certifications_set_updated_at
   for each row execute function public.set_updated_at();
 
 -- Privileges as for organisations and users: anon gets nothing, authenticated no TRUNCATE (which RLS
--- does not govern), REFERENCES or TRIGGER.
+-- does not govern), REFERENCES or TRIGGER; granted explicitly, whatever the project's default privileges.
 revoke all on table public.peer_mentor_certifications from anon;
 revoke truncate, references, trigger on table public.peer_mentor_certifications from authenticated;
+grant select, insert, update, delete on table public.peer_mentor_certifications to authenticated, service_role;
 
 -- -------------------------------------------------------------------------------------------------
 -- Policies. The helpers run once per statement ((select ...) becomes an InitPlan).

@@ -54,6 +54,8 @@ def schema(*names: str) -> str:
 def write_project(root: Path, migration: str, toml: str) -> Path:
     migrations = root / "supabase" / "migrations"
     migrations.mkdir(parents=True, exist_ok=True)
+    # A project from before 2026: new tables in public are granted to the API roles by default.
+    (root / "supabase" / "config.toml").write_text("[api]\nauto_expose_new_tables = true\n", encoding="utf-8")
     (migrations / "20260101000000_schema.sql").write_text(migration, encoding="utf-8")
     (root / "harness.toml").write_text(toml, encoding="utf-8")
     return root

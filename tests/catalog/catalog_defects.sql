@@ -6,6 +6,9 @@ begin
   end if;
 end
 $$;
+-- postgres is not a superuser (as on hosted): it may give a table away only to a role it is a member of.
+grant catalog_owner to postgres;
+grant usage, create on schema public to catalog_owner;  -- a new owner needs CREATE on the schema
 
 create table public.c_rls_disabled (id bigint primary key, body text);
 

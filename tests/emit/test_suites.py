@@ -135,6 +135,7 @@ def test_the_audits_planted_defects_fail_the_suites_of_their_tables(tmp_path: Pa
                  f'[tables."public.{table}".access]\npeer_mentor = {{ select = "own", insert = "own", update = "own" }}\n'
                  'coordinator = { select = "tenant", insert = "tenant", update = "tenant" }\norg_admin = { all = "tenant" }\n')
     (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    (tmp_path / "supabase" / "config.toml").write_text("[api]\nauto_expose_new_tables = true\n")  # pre-2026 grants
     (tmp_path / "supabase" / "migrations" / "20260101000000_schema.sql").write_text(
         (DEFECTS / "base.sql").read_text(encoding="utf-8") + (DEFECTS / "defects.sql").read_text(encoding="utf-8"),
         encoding="utf-8")
@@ -160,6 +161,7 @@ create policy "read by the organisation claim" on public.notes for select to aut
 def test_tenancy_claims_reach_the_token(tmp_path: Path, claims: str) -> None:
     """[tenancy] claims: metadata claims go into the auth user, other claims into the token itself."""
     (tmp_path / "supabase" / "migrations").mkdir(parents=True)
+    (tmp_path / "supabase" / "config.toml").write_text("[api]\nauto_expose_new_tables = true\n")  # pre-2026 grants
     (tmp_path / "supabase" / "migrations" / "20260101000000_schema.sql").write_text(
         (DEFECTS / "base.sql").read_text(encoding="utf-8") + CLAIMS_SCHEMA, encoding="utf-8")
     toml = (DEFECTS / "base.toml").read_text(encoding="utf-8").replace(
