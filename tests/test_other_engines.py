@@ -43,7 +43,8 @@ def _state(server: Server) -> tuple[set[str], list[tuple[str, list[str] | None]]
 def test_db_url_runs_in_scratch_databases_and_leaves_nothing(existing_server: Server, make_project) -> None:  # type: ignore[no-untyped-def]
     before = _state(existing_server)
     root = make_project({"20260101000000_t.sql": "create table public.t (id int);"})
-    url = f"postgresql://postgres@127.0.0.1:{existing_server.tcp_port}/postgres"
+    # As for a `supabase start` stack: the superuser loads the platform layer (postgres is not one).
+    url = f"postgresql://supabase_admin@127.0.0.1:{existing_server.tcp_port}/postgres"
     result = subprocess.run(
         [sys.executable, "-m", "harness", "migrate", "--project", str(root), "--db-url", url, "--format", "json"],
         capture_output=True, text=True, timeout=120,
