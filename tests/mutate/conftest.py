@@ -18,6 +18,11 @@ from harness.workspace import EngineOptions
 REPO = Path(__file__).resolve().parents[2]
 
 NOTES = {
+    # A project from before 2026: new tables in public are granted to the API roles by default.
+    "supabase/config.toml": """
+        [api]
+        auto_expose_new_tables = true
+        """,
     "supabase/migrations/20260101000000_notes.sql": """
         create table if not exists public.notes (
           id bigint generated always as identity primary key,
