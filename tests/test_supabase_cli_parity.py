@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness.config import load_config
+from harness.data_api_grants import apply_grants_model
 from harness.engine.local import LocalEngine, cache_root
 from harness.migrate.run import migrate_template
 from harness.migrate.snapshot import diff_snapshots, take_snapshot
@@ -51,6 +52,8 @@ def test_supabase_db_push_builds_the_catalog_the_harness_builds(tmp_path: Path) 
         ours = migrate_template(server, config)
         assert ours.snapshot is not None, [f.message for f in ours.findings]
         target = server.clone(server.platform_db, "pushed")
+        with server.connect_admin(target) as conn:  # the project's grants, as `supabase start` sets them
+            apply_grants_model(conn, config.platform)
         url = f"postgresql://postgres@127.0.0.1:{server.tcp_port}/{target}?sslmode=disable"
         result = subprocess.run([str(cli), "db", "push", "--db-url", url, "--yes"], cwd=project,
                                 capture_output=True, text=True, timeout=300,

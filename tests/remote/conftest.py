@@ -47,8 +47,9 @@ def live_database(pg_server: Server, migrated: str) -> Iterator[str]:
         yield name
 
 
-def plant(server: Server, database: str, sql: str) -> None:
-    with server.connect(database) as conn:
+def plant(server: Server, database: str, sql: str, as_admin: bool = False) -> None:
+    """Run `sql` on `database` as the project (postgres), or as the platform's superuser."""
+    with server.connect(database, user=server.admin_user if as_admin else None) as conn:
         conn.execute(sql.encode("utf-8"))
 
 
