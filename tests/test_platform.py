@@ -56,6 +56,7 @@ drop policy if exists "own avatar" on storage.objects;
 create policy "own avatar" on storage.objects for select to authenticated
   using (bucket_id = 'avatars' and (storage.foldername(name))[1] = (select auth.uid())::text);
 
+create extension if not exists pg_cron with schema pg_catalog;
 select cron.schedule('nightly-cleanup', '0 3 * * *', $$delete from public.profiles where false$$);
 alter publication supabase_realtime add table public.profiles;
 select crypt('secret', gen_salt('md5')) is not null;
