@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from harness.config import Config
-from harness.engine.binaries import PgBinaries, find_binaries
+from harness.engine.binaries import PgBinaries
 from harness.engine.local import LocalEngine, _file_lock, cache_root, platform_hash
 from harness.engine.server import Server
 from harness.findings import Finding
