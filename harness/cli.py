@@ -17,7 +17,7 @@ from rich.markup import escape
 from harness import __version__, interrupts
 from harness.checks import gate_checks
 from harness.context import CheckArgs, MutateArgs
-from harness.engine.time_limit import DEFAULT_TIMEOUT_S
+from harness.limits import DEFAULT_TIMEOUT_S
 from harness.findings import ExitCode, HarnessError
 from harness.options import Common, EngineOptions
 from harness.report.formats import formats_for, renderer

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from harness.changeset import ChangeSelection
 from harness.config import Config, load_config
-from harness.engine.time_limit import DEFAULT_TIMEOUT_S
+from harness.limits import DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,19 @@
-"""Where a PostgreSQL comes from: the embedded local engine (default), docker, or a URL."""
+"""Where a PostgreSQL comes from: the embedded local engine (default), docker, or a URL.
 
-from harness.engine.local import LocalEngine
-from harness.engine.server import PLATFORM_DB, Server
+`LocalEngine`, `Server` and `PLATFORM_DB` are imported on first use, so importing a light module of
+this package (the time limits, the binaries' lookup) does not start psycopg and the engines.
+"""
 
-__all__ = ["LocalEngine", "PLATFORM_DB", "Server"]
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {"LocalEngine": "harness.engine.local", "PLATFORM_DB": "harness.engine.server", "Server": "harness.engine.server"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'harness.engine' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)
+
+
+__all__ = sorted(_EXPORTS)

@@ -18,7 +18,8 @@ from urllib.parse import quote
 import psycopg
 from psycopg import sql
 
-from harness.engine.time_limit import DEFAULT_TIMEOUT_S, Limit
+from harness.engine.time_limit import Limit
+from harness.limits import DEFAULT_TIMEOUT_S
 
 ADMIN_DB = "postgres"  # where CREATE / DROP DATABASE are issued from
 PLATFORM_DB = "harness_platform"  # the Supabase-compatible template every project starts from

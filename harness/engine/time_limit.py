@@ -16,7 +16,6 @@ from typing import Callable, Iterator
 
 import psycopg
 
-DEFAULT_TIMEOUT_S = 300.0
 RECANCEL_S = 1.0
 CANCELS_BEFORE_TERMINATE = 3
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +27,8 @@ def read_supabase_config(project: Path) -> SupabaseProject:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise HarnessError(f"{path}: not valid TOML ({exc}); fix it or move it away") from None
-    api = data.get("api") if isinstance(data.get("api"), dict) else {}
-    db = data.get("db") if isinstance(data.get("db"), dict) else {}
+    api: dict[str, Any] = data["api"] if isinstance(data.get("api"), dict) else {}
+    db: dict[str, Any] = data["db"] if isinstance(data.get("db"), dict) else {}
     schemas = [s for s in api.get("schemas", ["public"]) if isinstance(s, str) and s]
     extra = [s for s in api.get("extra_search_path", ["public", "extensions"]) if isinstance(s, str) and s]
     major = db.get("major_version")

@@ -50,7 +50,7 @@ def merge_reports(parts: list[Report]) -> Report:
     command = commands[0]
     if command not in MERGEABLE:
         raise HarnessError(f"report merge: {command} reports are not split into parts (expected {', '.join(MERGEABLE)})")
-    shards = sorted({_shard_of(p, command) for p in parts} - {None})
+    shards = sorted(s for s in {_shard_of(p, command) for p in parts} if s is not None)
     merged = Report(command=command, ran_tests=any(p.ran_tests for p in parts))
     merged.findings = _union(parts)
     merged.suites = sorted((s for p in parts for s in p.suites), key=lambda s: s.file)
@@ -76,7 +76,7 @@ def _union(parts: list[Report]) -> list[Finding]:
     most: Counter[str] = Counter()
     first: dict[str, Finding] = {}
     for part in parts:
-        counts = Counter()
+        counts: Counter[str] = Counter()
         for finding in part.findings:
             key = json.dumps(finding.to_json(), sort_keys=True, default=str)
             counts[key] += 1

@@ -9,6 +9,8 @@ exists, so claims that the project's own triggers maintain are in the token as G
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 from collections.abc import Callable
 from dataclasses import replace
@@ -106,7 +108,7 @@ def _tenant_keys(conn: psycopg.Connection, world: World) -> dict[str, Tenant]:
         return world.tenants
     schema, _, name = tables[0].partition(".")
     # the row whose some column holds the id, and its key
-    found = dict(conn.execute(sql.SQL(
+    found: dict[str, str] = dict(conn.execute(sql.SQL(
         "select e.value, r.{}::text from {} as r, jsonb_each_text(to_jsonb(r)) as e where e.value = any(%s)"
     ).format(sql.Identifier(key[0]), sql.Identifier(schema, name)), [[t.id for t in world.tenants.values()]]).fetchall())
     return {label: replace(t, key=found[t.id]) if found.get(t.id) not in (None, t.id) else t
@@ -116,7 +118,7 @@ def _tenant_keys(conn: psycopg.Connection, world: World) -> dict[str, Tenant]:
 def _issued_tokens(conn: psycopg.Connection, actors: list[Actor]) -> list[Actor]:
     """Each signed-in actor's claims with app_metadata as auth.users holds it now."""
     ids = [a.user_id for a in actors if a.user_id]
-    stored = dict(conn.execute(_query("app_metadata.sql"), {"ids": ids}).fetchall()) if ids else {}
+    stored: dict[Any, Any] = dict(conn.execute(_query("app_metadata.sql"), {"ids": ids}).fetchall()) if ids else {}
     issued = []
     for actor in actors:
         metadata = stored.get(actor.user_id or "")
