@@ -4,8 +4,9 @@ PostgreSQL finds its share and library folders relative to the real path of its 
 resolves symlinks first, then strips the compiled-in bindir's tail and appends the compiled-in
 sharedir's: `make_relative_path` in src/port/path.c). So a private installation keeps the
 installation's layout below a root of its own: the binaries are copied (a symlink would lead the
-server back to the system's share folder), the share folder is copied, the library folders are
-linked. Into `share/extension/` go
+server back to the system's share folder), the share folder and the library folders are copied
+(a link would only work where the server's OS user may enter the source: a package installed in a
+checkout under a private temporary folder is out of its reach). Into `share/extension/` go
 
 - every file of the package folder `harness/extensions/` (stand-in extensions, written as
   `<name>.control` + `<name>--<version>.sql`),
@@ -35,7 +36,7 @@ from pathlib import Path
 from harness.engine.binaries import PgBinaries
 from harness.findings import HarnessError
 
-TREE_FORMAT = "1"  # bump when the layout or the rewriting changes
+TREE_FORMAT = "2"  # bump when the layout or the rewriting changes
 SERVER_PROGRAMS = ("postgres", "initdb", "pg_ctl", "pg_config", "psql")
 PGTAP_DONORS = ("/usr/share/postgresql/*/extension",)
 TRUSTED_LINE = re.compile(r"^\s*trusted\s*=.*$", re.MULTILINE)
@@ -106,7 +107,7 @@ class _Layout:
         bindir = binaries.bindir.resolve()
         sharedir = binaries.sharedir.resolve() if binaries.sharedir else bindir
         base = Path(os.path.commonpath([bindir, sharedir]))
-        # Everything beside bin/ (lib/, the package library folder) is linked; share is copied.
+        # Everything beside bin/ (lib/, the package library folder) is copied like share.
         links = [
             entry.relative_to(base)
             for entry in sorted(bindir.parent.iterdir())
@@ -124,9 +125,9 @@ class _Layout:
         share = target / self.share
         share.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(self.base / self.share, share, symlinks=False)
-        for link in self.links:
-            (target / link).parent.mkdir(parents=True, exist_ok=True)
-            (target / link).symlink_to(self.base / link)
+        for library in self.links:
+            (target / library).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(self.base / library, target / library, symlinks=True)
         for path in [target, *target.rglob("*")]:  # readable by the server's OS user
             if path.is_symlink():
                 continue
