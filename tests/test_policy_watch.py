@@ -97,3 +97,23 @@ def test_commands_that_name_no_object_pass_through_the_watch(pg_server: Server, 
     result = migrate_template(pg_server, load_config(root))
     assert result.findings == [] and result.template is not None
     pg_server.drop_database(result.template)
+
+
+def test_the_watch_is_incremental_although_migrations_run_without_superuser(pg_server: Server) -> None:
+    """postgres may not create event triggers; the harness's superuser installs and reads the watch,
+    and the migrations under test cannot see its log."""
+    name = pg_server.clone(pg_server.platform_db, "watch")
+    try:
+        with pg_server.connect(name) as conn, pg_server.connect_admin(name) as admin:
+            assert not conn.execute("select rolsuper from pg_roles where rolname = current_user").fetchone()[0]
+            alone = foreign_policy.PolicyWatch(conn)
+            assert not alone.incremental
+            watch = foreign_policy.PolicyWatch(conn, admin=admin)
+            assert watch.incremental
+            with pytest.raises(Exception, match="permission denied"):
+                conn.execute("delete from harness_ddl_watch.touched")
+            conn.execute("create table public.watched (id int)")
+            assert watch._touched() == {conn.execute("select 'public.watched'::regclass::oid").fetchone()[0]}
+            watch.close()
+    finally:
+        pg_server.drop_database(name)

@@ -52,11 +52,16 @@ def read_surfaces(conn: psycopg.Connection, tables: Iterable[int] | None = None)
 class PolicyWatch:
     """The policy surface of every table, kept current file by file: `judge(file)` after each file."""
 
-    def __init__(self, conn: psycopg.Connection, one_change: bool = False) -> None:
+    def __init__(self, conn: psycopg.Connection, one_change: bool = False,
+                 admin: psycopg.Connection | None = None) -> None:
+        """`conn` applies the migrations; `admin`, a superuser's connection to the same database,
+        installs and reads the watch (event triggers need a superuser, and the migrations under
+        test can neither see nor empty its log). Without it, `conn` tries itself."""
         self.conn = conn
+        self.watcher = admin if admin is not None else conn
         self.one_change = one_change  # every file watched is part of one change set
         self.own_policies: set[tuple[int, str]] = set()
-        self.incremental = _install_watch(conn)
+        self.incremental = _install_watch(self.watcher)
         self.surfaces = read_surfaces(conn)
         self.roles = self._roles() if self.incremental else {}
         self.creators: dict[int, str] = {}  # table oid -> the file that created it
@@ -93,7 +98,7 @@ class PolicyWatch:
         tables: set[int] = set()
         rescan = False
         roles: dict[int, str] = {}
-        for kind, oid, role in self.conn.execute(_sql("ddl_touched.sql")).fetchall():
+        for kind, oid, role in self.watcher.execute(_sql("ddl_touched.sql")).fetchall():
             if kind == "rescan":
                 rescan = True
             elif kind == "role":
@@ -112,7 +117,7 @@ class PolicyWatch:
     def close(self) -> None:
         """Remove the watch from the database (before anything snapshots or clones it)."""
         if self.incremental:
-            self.conn.execute(_sql("ddl_unwatch.sql"))
+            self.watcher.execute(_sql("ddl_unwatch.sql"))
             self.incremental = False
 
 

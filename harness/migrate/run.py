@@ -112,10 +112,11 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
         if server.owns_cluster and judged is None:
             _set_api_schemas(admin, config)
         apply_grants_model(admin, config.platform)
-    with server.connect(name) as conn, canary_session(server, name) as canary:
-        # As postgres (no superuser) the watch's event triggers cannot be installed: it reads every
-        # table's policy surface after each file instead (correct, slower on long histories).
-        watch = PolicyWatch(conn, one_change=judged is not None)
+    with server.connect(name) as conn, server.connect_admin(name) as admin, \
+            canary_session(server, name) as canary:
+        # The migrations run as postgres (no superuser); the watch's event triggers are installed
+        # and read by the harness's own superuser.
+        watch = PolicyWatch(conn, one_change=judged is not None, admin=admin)
         try:
             for migration in migrations if judged is None else judged:
                 file = shown[migration.path]
@@ -126,7 +127,7 @@ def migrate_template(server: Server, config: Config, progress: Progress = _quiet
                     break
                 findings.extend(watch.judge(file, migration.sql))
         finally:
-            if not (conn.closed or conn.broken):  # a file may have ended the session
+            if not (admin.closed or admin.broken):
                 watch.close()
         snapshot = take_snapshot(conn) if error is None else None
     result = MigrationResult(
