@@ -16,6 +16,7 @@ import psycopg
 import pytest
 
 from harness.engine.binaries import find_binaries
+from harness.engine.install_tree import harness_extension_files, privileged_extensions
 from harness.engine.local import LocalEngine, cache_root, platform_hash, platform_sources
 from harness.engine.osuser import server_user
 from harness.engine.server import PLATFORM_DB
@@ -195,6 +196,10 @@ def test_engine_works_as_a_normal_user() -> None:
     """Fork, drop to an unprivileged user, start an engine with its own cache, report back."""
     user = server_user()
     platform_sources()  # read now: the checkout may be a folder the unprivileged user cannot enter
+    harness_extension_files(), privileged_extensions()  # likewise (cached for the child)
+    # The registry package of 17 lies in the checkout's virtual environment, out of the user's reach
+    # like the checkout; a system installation is readable by everyone.
+    system = find_binaries(None, 15)
     cache = Path(tempfile.mkdtemp(prefix="harness-test-cache-"))
     os.chown(cache, user.uid, user.gid)
     read_end, write_end = os.pipe()
@@ -208,7 +213,7 @@ def test_engine_works_as_a_normal_user() -> None:
             os.setuid(user.uid)
             os.environ["HARNESS_CACHE_DIR"] = str(cache)
             os.environ["HOME"] = str(cache)
-            with LocalEngine() as server, server.connect(PLATFORM_DB) as conn:
+            with LocalEngine(pg_bin=system.bindir) as server, server.connect(PLATFORM_DB) as conn:
                 who = conn.execute("select current_user").fetchone()[0]
             os.write(write_end, f"ok {who} {pwd.getpwuid(os.geteuid()).pw_name}".encode())
             code = 0

@@ -58,6 +58,16 @@ grant anon, authenticated, service_role to postgres;
 grant pg_monitor, pg_read_all_data, pg_signal_backend to postgres;
 -- supautils' privileged_role_allowed_configs: postgres may set session_replication_role.
 grant set on parameter session_replication_role to postgres;
+-- ... and `pgrst.*` on the authenticator role (`alter role authenticator set pgrst.db_pre_request =
+-- ...`, as Supabase's docs tell projects to do). On 16+ altering another role's settings needs the
+-- ADMIN option on it: granted alone, with neither membership's inheritance nor SET ROLE.
+do $$
+begin
+  if current_setting('server_version_num')::int >= 160000 then
+    execute 'grant authenticator to postgres with admin option, inherit false, set false';
+  end if;
+end
+$$;
 
 -- Supabase's default search_path, so `crypt()`, `gen_salt()` and `uuid_generate_v4()` resolve
 -- unqualified in migrations and suites exactly as they do on a hosted project.

@@ -38,6 +38,7 @@ def load_report(path: Path) -> Report:
         timings=dict(data.get("timings", {})),
         details=dict(data.get("details", {})),
         ran_tests=bool(data.get("ran_tests", False)),
+        platform=data.get("platform"),
     )
 
 
@@ -51,7 +52,7 @@ def merge_reports(parts: list[Report]) -> Report:
     if command not in MERGEABLE:
         raise HarnessError(f"report merge: {command} reports are not split into parts (expected {', '.join(MERGEABLE)})")
     shards = sorted(s for s in {_shard_of(p, command) for p in parts} if s is not None)
-    merged = Report(command=command, ran_tests=any(p.ran_tests for p in parts))
+    merged = Report(command=command, ran_tests=any(p.ran_tests for p in parts), platform=parts[0].platform)
     merged.findings = _union(parts)
     merged.suites = sorted((s for p in parts for s in p.suites), key=lambda s: s.file)
     merged.timings = {k: max(p.timings.get(k, 0.0) for p in parts) for p in parts for k in p.timings}

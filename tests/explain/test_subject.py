@@ -18,6 +18,7 @@ def subject(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("subject")
     shutil.copytree(REPO / "supabase" / "migrations", project / "supabase" / "migrations")
     shutil.copy(REPO / "supabase" / "explain_seed.sql", project / "supabase" / "explain_seed.sql")
+    shutil.copy(REPO / "supabase" / "seed.sql", project / "supabase" / "seed.sql")  # harness.toml names it
     shutil.copy(REPO / "harness.toml", project / "harness.toml")
     return project
 
