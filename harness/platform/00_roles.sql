@@ -58,6 +58,9 @@ grant anon, authenticated, service_role to postgres;
 grant pg_monitor, pg_read_all_data, pg_signal_backend to postgres;
 -- supautils' privileged_role_allowed_configs: postgres may set session_replication_role.
 grant set on parameter session_replication_role to postgres;
+-- ... and PostgREST's settings (`pgrst.*`), which projects put on the authenticator role.
+grant set on parameter pgrst.db_pre_request, pgrst.db_schemas, pgrst.db_extra_search_path,
+  pgrst.db_max_rows, pgrst.db_plan_enabled, pgrst.jwt_secret, pgrst.jwt_aud to postgres;
 -- ... and `pgrst.*` on the authenticator role (`alter role authenticator set pgrst.db_pre_request =
 -- ...`, as Supabase's docs tell projects to do). On 16+ altering another role's settings needs the
 -- ADMIN option on it: granted alone, with neither membership's inheritance nor SET ROLE.
