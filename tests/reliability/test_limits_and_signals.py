@@ -60,7 +60,8 @@ def test_the_time_limit_stops_project_code_and_names_it(make_project, run_dir: P
 
 def test_a_ci_log_shows_a_line_per_step(make_project) -> None:  # type: ignore[no-untyped-def]
     root = make_project({"20260101000000_a.sql": TABLE}, tests={"a_test.sql": PASSING_SUITE})
-    result = run_harness("test", "--project", str(root))
+    # Without the template cache: an identical project migrated earlier would skip the apply step.
+    result = run_harness("test", "--project", str(root), env={"HARNESS_NO_TEMPLATE_CACHE": "1"})
     assert result.returncode == 0, result.stderr
     steps = [line for line in result.stderr.splitlines() if line.startswith("harness [")]
     assert any("applying supabase/migrations/20260101000000_a.sql" in s for s in steps), result.stderr
